@@ -1,0 +1,109 @@
+// `npm run bench`: how much slower the VM is than the same computation written by hand in
+// TypeScript (and so JIT-compiled by V8). Each case is compiled outside the timer; execution is
+// timed as the median of 5 runs after a warm-up run, which also lets the VM linearize its code.
+// The numbers are for reading, never for asserting: nothing in the test suite depends on speed.
+import { performance } from "node:perf_hooks";
+import { frontEnd } from "../src/index.js";
+import type { Value } from "../src/ir/values.js";
+import { Machine } from "../src/vm/index.js";
+
+interface Case {
+  readonly name: string;
+  readonly source: string;
+  /** The top-level def that runs the computation, and its argument. */
+  readonly entry: string;
+  readonly n: number;
+  /** The same computation in TypeScript; `n` is a parameter so V8 cannot fold it away. */
+  readonly native: (n: number) => number;
+}
+
+function fib(n: number): number {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+const cases: Case[] = [
+  {
+    name: "scalar loop, 10^7 iterations",
+    source: "def run(n) {\n  var s = 0;\n  for i in 0..n {\n    s = s + i * 0.5;\n  }\n  s\n}\n",
+    entry: "run",
+    n: 10_000_000,
+    native: (n) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s = s + i * 0.5;
+      return s;
+    },
+  },
+  {
+    name: "fib(25), naive recursion",
+    source: "def fib(n) = if n < 2 { n } else { fib(n - 1) + fib(n - 2) };\n",
+    entry: "fib",
+    n: 25,
+    native: fib,
+  },
+  {
+    name: "closure fold, 10^6 calls",
+    source: [
+      "def make_step(k) = |acc, x| acc + k * x;",
+      "def fold_range(f, n) {",
+      "  var acc = 0;",
+      "  for i in 0..n {",
+      "    acc = f(acc, i);",
+      "  }",
+      "  acc",
+      "}",
+      "def run(n) = fold_range(make_step(3), n);",
+    ].join("\n"),
+    entry: "run",
+    n: 1_000_000,
+    native: (n) => {
+      const makeStep = (k: number) => (acc: number, x: number) => acc + k * x;
+      const step = makeStep(3);
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc = step(acc, i);
+      return acc;
+    },
+  },
+];
+
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Milliseconds of each of RUNS calls after one warm-up call, and the warm-up's result. */
+function time(f: () => Value): { ms: number; result: Value } {
+  const result = f();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    f();
+    times.push(performance.now() - start);
+  }
+  return { ms: median(times), result };
+}
+
+const header = ["benchmark", "compile ms", "myx ms", "ts ms", "myx/ts"];
+const rows: string[][] = [];
+for (const c of cases) {
+  const compile = time(() => {
+    frontEnd(c.source, { filename: `${c.entry}.myx` });
+    return 0;
+  });
+  const { module } = frontEnd(c.source, { filename: `${c.entry}.myx` });
+  const graph = module.defs.get(c.entry);
+  if (graph === undefined) throw new Error(`${c.name}: no def ${c.entry}`);
+  const machine = new Machine({ print: () => {} });
+  const myx = time(() => machine.run(graph, [c.n]));
+  const native = time(() => c.native(c.n));
+  if (myx.result !== native.result) throw new Error(`${c.name}: myx gave ${String(myx.result)}, TypeScript ${String(native.result)}`);
+  rows.push([c.name, compile.ms.toFixed(2), myx.ms.toFixed(1), native.ms.toFixed(2), `${(myx.ms / native.ms).toFixed(0)}x`]);
+}
+
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+console.log(`median of ${RUNS} runs after a warm-up; node ${process.version}`);
+console.log(line(header));
+console.log(line(widths.map((w) => "-".repeat(w))));
+for (const r of rows) console.log(line(r));

@@ -1,0 +1,86 @@
+// The file commands of SPEC §6: `run`, `check` and `ir`. Each returns the exit status; program
+// errors are reported here (status 1), while usage mistakes are thrown as UsageError for main.ts
+// to report (status 2).
+import { readFileSync } from "node:fs";
+import { frontEnd } from "../index.js";
+import type { Graph } from "../ir/graph.js";
+import { printGraphs } from "../ir/print.js";
+import { Machine } from "../vm/index.js";
+import { UsageError, type CliOptions } from "./args.js";
+import type { Output } from "./output.js";
+import { describeError } from "./report.js";
+import { irStats } from "./stats.js";
+
+/** SPEC §6: deep enough for honest recursion (10⁶ frames), shallow enough to stop a runaway. */
+export const DEFAULT_MAX_DEPTH = 10_000_000;
+
+export function readSource(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(e);
+    throw new UsageError(`cannot read '${file}': ${why}`);
+  }
+  // Editors on some systems start UTF-8 files with a byte-order mark; it is not part of the program.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function newMachine(options: CliOptions, out: Output): Machine {
+  return new Machine({
+    print: (line) => out.line(line),
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxSteps: options.maxSteps ?? undefined,
+  });
+}
+
+/** `myx FILE` / `myx run FILE`: compile, then run the top-level statements. */
+export function runCommand(options: CliOptions, file: string, out: Output): number {
+  const source = readSource(file);
+  const sources = new Map([[file, source]]);
+  try {
+    const { module } = frontEnd(source, { filename: file });
+    newMachine(options, out).run(module.main, []);
+    out.flush();
+    return 0;
+  } catch (e) {
+    out.error(describeError(e, sources, file, options.debug));
+    return 1;
+  }
+}
+
+/** `myx check FILE`: every compile error, or silence and status 0. */
+export function checkCommand(options: CliOptions, file: string, out: Output): number {
+  const source = readSource(file);
+  try {
+    frontEnd(source, { filename: file });
+    return 0;
+  } catch (e) {
+    out.error(describeError(e, new Map([[file, source]]), file, options.debug));
+    return 1;
+  }
+}
+
+/** `myx ir FILE --fn NAME`: the graph of one top-level def and the graphs it reaches. */
+export function irCommand(options: CliOptions, file: string, name: string, out: Output): number {
+  // Refused before compiling: these are limits of this version of myx, not of the program.
+  if (options.grad) throw new UsageError("ir --grad is not available yet");
+  if (options.format !== "text") throw new UsageError(`ir --format ${options.format} is not available yet`);
+  const source = readSource(file);
+  let defs: ReadonlyMap<string, Graph>;
+  try {
+    defs = frontEnd(source, { filename: file }).module.defs;
+  } catch (e) {
+    out.error(describeError(e, new Map([[file, source]]), file, options.debug));
+    return 1;
+  }
+  const graph = defs.get(name);
+  if (graph === undefined) {
+    const known = [...defs.keys()];
+    throw new UsageError(`no top-level def named '${name}' in ${file}${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
+  }
+  out.line(options.stats ? JSON.stringify(irStats(graph)) : printGraphs(graph));
+  out.flush();
+  return 0;
+}

@@ -1,0 +1,117 @@
+// The library face (SPEC §7): `compile(source, options)` gives a module whose functions JavaScript
+// can call and whose top-level statements it can run. The CLI drives the same pipeline through
+// `frontEnd`, so a program means the same thing everywhere.
+import { formatDiagnostics, MyxError, type Diagnostic } from "./lang/diagnostics.js";
+import { parseProgram } from "./lang/parser.js";
+import { lowerProgram, type TopScope } from "./ir/lower/program.js";
+import type { Module } from "./ir/module.js";
+import { Machine } from "./vm/index.js";
+import { toJs, toMyx } from "./vm/js-values.js";
+import { PrimError } from "./ir/primitive.js";
+import type { Value } from "./ir/values.js";
+
+export { MyxError, type Diagnostic } from "./lang/diagnostics.js";
+export { Tensor } from "./ir/values.js";
+export { tuple } from "./vm/js-values.js";
+
+export interface FrontEndOptions {
+  readonly filename?: string;
+  /** REPL inputs see what earlier inputs defined. */
+  readonly repl?: boolean;
+  readonly scope?: TopScope;
+}
+
+export interface FrontEndResult {
+  readonly module: Module;
+  readonly scope: TopScope;
+}
+
+/** Source to graphs; throws a MyxError listing every error found, with source excerpts. */
+export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEndResult {
+  const file = options.filename ?? "<input>";
+  const fail = (diagnostics: readonly Diagnostic[], internal?: unknown): never => {
+    throw new MyxError(diagnostics, internal, formatDiagnostics(diagnostics, new Map([[file, source]])));
+  };
+  const parsed = parseProgram(source, file);
+  if (parsed.program === null) return fail(parsed.diagnostics);
+  let lowered: ReturnType<typeof lowerProgram>;
+  try {
+    lowered = lowerProgram(parsed.program, { repl: options.repl ?? false, scope: options.scope });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return fail([{ file, line: 1, col: 1, span: null, message: "the program is nested too deeply to compile" }], e);
+  }
+  if (lowered.module === null) return fail(lowered.diagnostics);
+  return { module: lowered.module, scope: lowered.scope };
+}
+
+export interface CompileOptions {
+  /** The name diagnostics give the source; also where `read_csv` paths are relative to. */
+  readonly filename?: string;
+  /** Receives each line the program prints, as it is printed. */
+  readonly print?: (line: string) => void;
+  /** Calls (and loop iterations) after which the run stops with a MyxError. */
+  readonly maxSteps?: number;
+  /** Nested (non-tail) calls after which the run stops with a MyxError. Default 10,000,000. */
+  readonly maxDepth?: number;
+}
+
+export interface MyxModule {
+  /** A top-level def as a JavaScript function. The top-level statements run once first, if no `run()` has. */
+  fn(name: string): (...args: unknown[]) => unknown;
+  /** Runs the top-level statements; returns what they printed. */
+  run(): string;
+}
+
+export function compile(source: string, options: CompileOptions = {}): MyxModule {
+  const file = options.filename ?? "<input>";
+  const sources = new Map([[file, source]]);
+  const { module } = frontEnd(source, { filename: file });
+  let captured: string[] | null = null;
+  const machine = new Machine({
+    print: (line) => {
+      captured?.push(line);
+      options.print?.(line);
+    },
+    maxSteps: options.maxSteps,
+    maxDepth: options.maxDepth,
+  });
+  // Runtime errors are raised with their excerpt, like compile errors.
+  const guarded = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof MyxError) throw new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
+      if (e instanceof PrimError) throw new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
+      throw e;
+    }
+  };
+  let hasRun = false;
+  const run = (): string => {
+    captured = [];
+    try {
+      guarded(() => machine.run(module.main, []));
+      hasRun = true;
+      return captured.map((l) => `${l}\n`).join("");
+    } finally {
+      captured = null;
+    }
+  };
+  const callFromJs = (fn: Value, args: unknown[]): unknown =>
+    guarded(() => toJs(machine.call(fn, args.map((a) => toMyx(a))), callFromJs));
+  return {
+    run,
+    fn(name) {
+      const graph = module.defs.get(name);
+      if (graph === undefined) {
+        const known = [...module.defs.keys()];
+        throw new MyxError([{ file, line: 1, col: 1, span: null, message: `no top-level def named '${name}'${known.length ? ` (defined: ${known.join(", ")})` : ""}` }]);
+      }
+      return (...args: unknown[]) => {
+        if (!hasRun) guarded(() => machine.run(module.main, []));
+        hasRun = true;
+        return guarded(() => toJs(machine.run(graph, args.map((a) => toMyx(a))), callFromJs));
+      };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The one analysis of a set of graphs that passes and the VM ask instead of recomputing ad hoc:
+// which graphs are reachable, which nodes each owns, who uses each node, each graph's free
+// variables (transitively through the graphs it refers to) and how graphs nest. It is a pure
+// function of the graphs, cheap enough to recompute after a pass, and iterative throughout so a
+// deep program cannot overflow the JavaScript stack.
+import { isConstantGraph, type Apply, type Graph, type Node } from "./graph.js";
+
+export interface Use {
+  readonly user: Apply;
+  readonly index: number;
+}
+
+export interface Analysis {
+  /** Every graph reachable from the roots through graph constants, roots first. */
+  readonly graphs: readonly Graph[];
+  /** The Apply nodes each graph owns, in discovery order. */
+  readonly applies: ReadonlyMap<Graph, readonly Apply[]>;
+  readonly users: ReadonlyMap<Node, readonly Use[]>;
+  /** Graphs referred to by a constant inside each graph's own applies or output. */
+  readonly graphConstants: ReadonlyMap<Graph, readonly Graph[]>;
+  /** Nodes of other graphs a graph needs in order to run, including those of graphs it refers to; sorted by id. */
+  readonly freeVariables: ReadonlyMap<Graph, readonly Node[]>;
+  /** The innermost graph whose nodes this one uses; null for a graph that closes over nothing. */
+  readonly parent: ReadonlyMap<Graph, Graph | null>;
+  readonly children: ReadonlyMap<Graph, readonly Graph[]>;
+}
+
+export function analyze(roots: readonly Graph[]): Analysis {
+  const graphs: Graph[] = [];
+  const seenGraphs = new Set<Graph>();
+  const applies = new Map<Graph, Apply[]>();
+  const users = new Map<Node, Use[]>();
+  const graphConstants = new Map<Graph, Graph[]>();
+  const direct = new Map<Graph, Set<Node>>();
+  const seenNodes = new Set<Node>();
+
+  const addGraph = (g: Graph): void => {
+    if (seenGraphs.has(g)) return;
+    seenGraphs.add(g);
+    graphs.push(g);
+    applies.set(g, []);
+    graphConstants.set(g, []);
+    direct.set(g, new Set());
+  };
+  // Uses are recorded against the graph that owns the using Apply (or whose output it is).
+  const noteUse = (owner: Graph, n: Node): void => {
+    if (n.kind === "constant") {
+      if (isConstantGraph(n)) {
+        addGraph(n.value);
+        const consts = graphConstants.get(owner)!;
+        if (!consts.includes(n.value)) consts.push(n.value);
+      }
+    } else if (n.graph !== owner) {
+      direct.get(owner)!.add(n);
+    }
+  };
+
+  for (const r of roots) addGraph(r);
+  const stack: Node[] = [];
+  for (let gi = 0; gi < graphs.length; gi++) {
+    const g = graphs[gi]!;
+    for (const p of g.parameters) seenNodes.add(p);
+    if (g.output === null) continue;
+    noteUse(g, g.output);
+    stack.push(g.output);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.kind !== "apply") {
+        if (n.kind === "parameter") addGraph(n.graph);
+        continue;
+      }
+      if (seenNodes.has(n)) continue;
+      seenNodes.add(n);
+      addGraph(n.graph);
+      applies.get(n.graph)!.push(n);
+      n.inputs.forEach((input, index) => {
+        let list = users.get(input);
+        if (list === undefined) users.set(input, (list = []));
+        list.push({ user: n, index });
+        noteUse(n.graph, input);
+        if (input.kind === "apply" && !seenNodes.has(input)) stack.push(input);
+      });
+    }
+  }
+
+  const freeVariables = closeFreeVariables(graphs, direct, graphConstants);
+  const { parent, children } = nesting(graphs, freeVariables);
+  return { graphs, applies, users, graphConstants, freeVariables, parent, children };
+}
+
+/** fv(H) = direct(H) ∪ (fv(G) minus H's own nodes, for each G that H refers to); to a fixed point, for recursion. */
+function closeFreeVariables(
+  graphs: readonly Graph[],
+  direct: ReadonlyMap<Graph, Set<Node>>,
+  graphConstants: ReadonlyMap<Graph, readonly Graph[]>,
+): Map<Graph, Node[]> {
+  const total = new Map<Graph, Set<Node>>();
+  for (const g of graphs) total.set(g, new Set(direct.get(g)));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const h of graphs) {
+      const mine = total.get(h)!;
+      for (const g of graphConstants.get(h)!) {
+        for (const n of total.get(g)!) {
+          if (n.kind !== "constant" && n.graph !== h && !mine.has(n)) {
+            mine.add(n);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  const result = new Map<Graph, Node[]>();
+  for (const [g, set] of total) result.set(g, [...set].sort((a, b) => a.id - b.id));
+  return result;
+}
+
+/** The owners of a graph's free variables form a chain of enclosing graphs; the parent is the deepest. */
+function nesting(graphs: readonly Graph[], fvs: ReadonlyMap<Graph, readonly Node[]>) {
+  const parent = new Map<Graph, Graph | null>();
+  const depth = new Map<Graph, number>();
+  const depthOf = (g: Graph, visiting: Set<Graph>): number => {
+    const known = depth.get(g);
+    if (known !== undefined) return known;
+    if (visiting.has(g)) throw new Error(`internal: graph ${g.name} encloses itself`);
+    visiting.add(g);
+    let best: Graph | null = null;
+    let bestDepth = -1;
+    for (const n of fvs.get(g) ?? []) {
+      if (n.kind === "constant") continue;
+      const d = depthOf(n.graph, visiting);
+      if (d > bestDepth) [best, bestDepth] = [n.graph, d];
+    }
+    parent.set(g, best);
+    depth.set(g, bestDepth + 1);
+    return bestDepth + 1;
+  };
+  for (const g of graphs) depthOf(g, new Set());
+  const children = new Map<Graph, Graph[]>();
+  for (const g of graphs) children.set(g, []);
+  for (const g of graphs) {
+    const p = parent.get(g);
+    if (p) children.get(p)?.push(g);
+  }
+  return { parent, children };
+}

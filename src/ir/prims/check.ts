@@ -1,0 +1,28 @@
+// Argument checks shared by the primitive families: each failure names the primitive and the
+// types involved, which is what a user needs to find the mistake.
+import { PrimError } from "../primitive.js";
+import { typeName, type Value } from "../values.js";
+
+export function expectNum(prim: string, v: Value): number {
+  if (typeof v === "number") return v;
+  throw new PrimError(`${prim} expects a Num, got ${typeName(v)}`);
+}
+
+export function expectBool(prim: string, v: Value): boolean {
+  if (typeof v === "boolean") return v;
+  throw new PrimError(`${prim} expects a Bool, got ${typeName(v)}`);
+}
+
+export function expectString(prim: string, v: Value): string {
+  if (typeof v === "string") return v;
+  throw new PrimError(`${prim} expects a String, got ${typeName(v)}`);
+}
+
+/** An index must be a whole number; negative ones count from the end of `length`. */
+export function normalizeIndex(prim: string, v: Value, length: number): number {
+  const i = expectNum(prim, v);
+  if (!Number.isInteger(i)) throw new PrimError(`index must be a whole number, got ${i}`);
+  const k = i < 0 ? i + length : i;
+  if (k < 0 || k >= length) throw new PrimError(`index ${i} is out of range for length ${length}`);
+  return k;
+}

@@ -1,0 +1,83 @@
+// Values across the library boundary (SPEC §7): number ↔ Num, boolean ↔ Bool, string ↔ String,
+// Tensor ↔ Array, JS array ↔ Tuple, plain object ↔ Record, function ↔ Function. A JS array made
+// only of numbers (or of such arrays, rectangular) becomes an Array, as NumPy and JAX users
+// expect of `[1, 2, 3]`; `tuple(…)` forces a Tuple.
+import { PrimError } from "../ir/primitive.js";
+import { Closure, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, Unit, UNIT, type Value } from "../ir/values.js";
+
+/** A JS value that crosses into Myx as a Tuple whatever its items are. */
+export class TupleInput {
+  constructor(readonly items: readonly unknown[]) {}
+}
+
+export function tuple(...items: unknown[]): TupleInput {
+  return new TupleInput(items);
+}
+
+export function toMyx(x: unknown, where = "argument"): Value {
+  switch (typeof x) {
+    case "number":
+    case "boolean":
+    case "string":
+      return x;
+    case "undefined":
+      return UNIT;
+  }
+  if (x === null) return UNIT;
+  if (x instanceof Tensor) return x;
+  if (x instanceof Float64Array) return new Tensor([x.length], Float64Array.from(x));
+  if (x instanceof TupleInput) return x.items.map((v) => toMyx(v, where));
+  if (Array.isArray(x)) {
+    const t = numericArray(x);
+    return t ?? x.map((v) => toMyx(v, where));
+  }
+  if (typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
+    const entries = Object.entries(x as Record<string, unknown>);
+    return new RecordValue(
+      entries.map(([k]) => k),
+      entries.map(([, v]) => toMyx(v, where)),
+    );
+  }
+  throw new PrimError(`cannot pass a JavaScript ${typeof x === "function" ? "function" : (x as object).constructor?.name ?? typeof x} as a Myx ${where}`);
+}
+
+/** A rectangular nest of JS arrays of numbers, as one Tensor; null if `x` is anything else. */
+function numericArray(x: unknown[]): Tensor | null {
+  const shape: number[] = [];
+  let probe: unknown = x;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  if (typeof probe !== "number" && !(shape.length > 0 && shape[shape.length - 1] === 0)) return null;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(size);
+  let k = 0;
+  const fill = (v: unknown, depth: number): boolean => {
+    if (depth === shape.length) {
+      if (typeof v !== "number") return false;
+      data[k++] = v;
+      return true;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) return false;
+    return v.every((item) => fill(item, depth + 1));
+  };
+  return fill(x, 0) ? new Tensor(shape, data) : null;
+}
+
+/** Converts a Myx result for JavaScript; `callFunction` turns Myx functions into JS functions. */
+export function toJs(v: Value, callFunction: (fn: Value, args: unknown[]) => unknown): unknown {
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
+  if (v instanceof Unit) return undefined;
+  if (isTuple(v)) return v.map((x) => toJs(x, callFunction));
+  if (v instanceof RecordValue) {
+    const out: Record<string, unknown> = {};
+    v.keys.forEach((k, i) => (out[k] = toJs(v.values[i]!, callFunction)));
+    return out;
+  }
+  if (v instanceof Tensor) return v;
+  if (v instanceof SliceValue) return v;
+  if (v instanceof Closure || isPrimitive(v)) return (...args: unknown[]) => callFunction(v, args);
+  return v;
+}

@@ -1,0 +1,93 @@
+// The machine users and the other stages hold: it runs graphs and function values on the
+// interpreter, keeps the top-level bindings, and turns every failure into one MyxError.
+import type { Graph } from "../ir/graph.js";
+import { PrimError } from "../ir/primitive.js";
+import { Closure, isPrimitive, typeName, type Value } from "../ir/values.js";
+import { codeFor, type Code } from "./code.js";
+import { arityMessage, runtimeError } from "./errors.js";
+import { enterClosure } from "./frames.js";
+import { callPrimitive, Interpreter } from "./interpreter.js";
+import { plainClosure } from "./linearize.js";
+
+export interface MachineOptions {
+  print: (line: string) => void;
+  /** Calls and tail calls of Myx functions (loop iterations included) per outermost run; unlimited unless given. */
+  maxSteps?: number;
+  /** Frames on the Myx stack; 10,000,000 unless given. */
+  maxDepth?: number;
+}
+
+export class Machine extends Interpreter {
+  /** Top-level `let`s; they persist across runs, as the REPL needs. */
+  readonly globals = new Map<string, Value>();
+  private readonly output: (line: string) => void;
+
+  constructor(options: MachineOptions) {
+    super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000);
+    this.output = options.print;
+  }
+
+  print(line: string): void {
+    this.output(line);
+  }
+
+  readGlobal(name: string): Value {
+    const v = this.globals.get(name);
+    if (v === undefined) throw new PrimError(`'${name}' is used before its let has run`);
+    return v;
+  }
+
+  writeGlobal(name: string, value: Value): void {
+    this.globals.set(name, value);
+  }
+
+  /** Runs a graph without free variables: a module's main or a top-level def. */
+  run(graph: Graph, args: Value[]): Value {
+    return this.guard(() => {
+      const code = this.codeFor(graph);
+      if (code.nenv !== 0) throw new Error(`${graph.name} has free variables and cannot run on its own`);
+      return this.execute(code, plainClosure(graph), args);
+    });
+  }
+
+  /** Calls any function value; re-entrant, for primitives that call back into Myx. */
+  call(fn: Value, args: Value[]): Value {
+    return this.guard(() => {
+      if (fn instanceof Closure) return this.execute(this.codeOf(fn), fn, args);
+      if (isPrimitive(fn)) return callPrimitive(fn, args, this);
+      throw new PrimError(`cannot call a ${typeName(fn)}`);
+    });
+  }
+
+  /** The outermost entry turns any failure into a MyxError; nested ones leave that to the loop running them. */
+  private guard(body: () => Value): Value {
+    if (this.stack.top >= 0) return body();
+    try {
+      return body();
+    } catch (e) {
+      throw runtimeError(e, null, []);
+    } finally {
+      this.stack.release();
+    }
+  }
+
+  private execute(code: Code, closure: Closure, args: readonly Value[]): Value {
+    if (args.length !== code.nparams) throw new PrimError(arityMessage(code.name, code.nparams, code.nparams, args.length));
+    const stack = this.stack;
+    const entry = stack.top + 1;
+    if (entry >= this.maxDepth) throw this.depthError();
+    if (entry === 0) this.stepsLeft = this.maxSteps;
+    if (--this.stepsLeft < 0) throw this.stepError();
+    const [chunk, base] = stack.above(code.frameSize);
+    const regs = stack.chunk(chunk, base + code.frameSize);
+    for (let i = 0; i < args.length; i++) regs[base + i] = args[i]!;
+    enterClosure(regs, base, code, closure.env, closure);
+    stack.setFrame(entry, code, base, chunk);
+    stack.top = entry;
+    return this.dispatch(entry);
+  }
+
+  protected codeFor(graph: Graph): Code {
+    return codeFor(graph);
+  }
+}
