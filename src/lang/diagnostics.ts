@@ -66,12 +66,13 @@ export function formatDiagnostics(ds: readonly Diagnostic[], sources: SourceText
   return ds.map((d) => formatDiagnostic(d, sources)).join("\n");
 }
 
+const MAX_EXCERPT = 100;
+
 function excerpt(file: string, line: number, col: number, span: Span | null, sources: SourceTexts): string[] {
   const text = sources.get(file);
   if (text === undefined) return [];
   const lineText = text.split(/\r?\n/)[line - 1];
   if (lineText === undefined) return [];
-  const shown = lineText.replace(/\t/g, " ");
   // Underline the whole span when it stays on this line, else a single caret.
   let width = 1;
   if (span !== null) {
@@ -79,6 +80,16 @@ function excerpt(file: string, line: number, col: number, span: Span | null, sou
     const lineEnd = lineStart + lineText.length;
     width = Math.max(1, Math.min(span.end, lineEnd) - span.start);
   }
+  // A very long line (generated code, say) is shown as a window around the column.
+  let from = 0;
+  let shown = lineText.replace(/\t/g, " ");
+  if (shown.length > MAX_EXCERPT) {
+    from = Math.max(0, Math.min(col - 1 - MAX_EXCERPT / 2, shown.length - MAX_EXCERPT));
+    const to = from + MAX_EXCERPT;
+    shown = `${from > 0 ? "..." : ""}${shown.slice(from, to)}${to < shown.length ? "..." : ""}`;
+    if (from > 0) from -= 3;
+    width = Math.min(width, MAX_EXCERPT);
+  }
   const gutter = `${line} | `;
-  return [`${gutter}${shown}`, `${" ".repeat(gutter.length + col - 1)}^${"~".repeat(width - 1)}`];
+  return [`${gutter}${shown}`, `${" ".repeat(gutter.length + col - 1 - from)}^${"~".repeat(width - 1)}`];
 }

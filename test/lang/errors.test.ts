@@ -203,6 +203,14 @@ describe("formatDiagnostic", () => {
     );
   });
 
+  it("shows a window of a very long line, with the caret still under the token", () => {
+    const source = `let a = ${"1 + ".repeat(100)}?;`;
+    const [, line, caret] = show(source).split("\n");
+    expect(line!.length).toBeLessThan(120);
+    expect(line!.startsWith("1 | ...")).toBe(true);
+    expect(line![caret!.indexOf("^")]).toBe("?");
+  });
+
   it("points just past the last token at the end of input", () => {
     expect(show("f(1, 2\n\n")).toBe(
       ["m.myx:1:7: error: unexpected end of input: '(' opened at 1:2 is not closed", "1 | f(1, 2", "          ^"].join("\n"),
