@@ -6,6 +6,7 @@ import { parseProgram } from "./lang/parser.js";
 import { lowerProgram, type TopScope } from "./ir/lower/program.js";
 import type { Module } from "./ir/module.js";
 import { Machine } from "./vm/index.js";
+import { differentiationBuiltins } from "./ad/builtins.js";
 import { toJs, toMyx } from "./vm/js-values.js";
 import { PrimError } from "./ir/primitive.js";
 import type { Value } from "./ir/values.js";
@@ -36,7 +37,7 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   if (parsed.program === null) return fail(parsed.diagnostics);
   let lowered: ReturnType<typeof lowerProgram>;
   try {
-    lowered = lowerProgram(parsed.program, { repl: options.repl ?? false, scope: options.scope });
+    lowered = lowerProgram(parsed.program, { repl: options.repl ?? false, scope: options.scope, builtins: differentiationBuiltins });
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     return fail([{ file, line: 1, col: 1, span: null, message: "the program is nested too deeply to compile" }], e);

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { frontEnd } from "../index.js";
 import type { Graph } from "../ir/graph.js";
 import { printGraphs } from "../ir/print.js";
+import { gradientGraph } from "../ad/gradient-graph.js";
 import { Machine } from "../vm/index.js";
 import { UsageError, type CliOptions } from "./args.js";
 import type { Output } from "./output.js";
@@ -65,7 +66,6 @@ export function checkCommand(options: CliOptions, file: string, out: Output): nu
 /** `myx ir FILE --fn NAME`: the graph of one top-level def and the graphs it reaches. */
 export function irCommand(options: CliOptions, file: string, name: string, out: Output): number {
   // Refused before compiling: these are limits of this version of myx, not of the program.
-  if (options.grad) throw new UsageError("ir --grad is not available yet");
   if (options.format !== "text") throw new UsageError(`ir --format ${options.format} is not available yet`);
   const source = readSource(file);
   let defs: ReadonlyMap<string, Graph>;
@@ -80,7 +80,8 @@ export function irCommand(options: CliOptions, file: string, name: string, out: 
     const known = [...defs.keys()];
     throw new UsageError(`no top-level def named '${name}' in ${file}${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
   }
-  out.line(options.stats ? JSON.stringify(irStats(graph)) : printGraphs(graph));
+  const shown = options.grad ? gradientGraph(graph) : graph;
+  out.line(options.stats ? JSON.stringify(irStats(shown)) : printGraphs(shown));
   out.flush();
   return 0;
 }

@@ -26,7 +26,7 @@ Options for ir:
   --fn NAME       the def to print (required)
   --stats         print one line of JSON instead: {"graphs", "applies", "closures", "calls"}
   --format text   output format (text only; dot and json are not available yet)
-  --grad          the IR of the gradient (not available yet)
+  --grad          the IR of its gradient w.r.t. all parameters (J-transformed, unoptimized)
   --no-opt        as for run
 
 Common options:

@@ -10,6 +10,7 @@ import { frontEnd } from "../index.js";
 import { formatValue } from "../ir/format-value.js";
 import { emptyTopScope, type TopScope } from "../ir/lower/program.js";
 import { printGraphs } from "../ir/print.js";
+import { gradientGraph } from "../ad/gradient-graph.js";
 import { Unit } from "../ir/values.js";
 import { parseProgram } from "../lang/parser.js";
 import type { Machine } from "../vm/index.js";
@@ -23,7 +24,7 @@ Definitions (def, let, var) persist. An unfinished input (open bracket, trailing
 continues on the next line; Ctrl-C discards it.
   :help        this help
   :ir NAME     print the IR of the def NAME
-  :grad NAME   print the IR of NAME's gradient (not available yet)
+  :grad NAME   print the IR of NAME's gradient (unoptimized)
   :quit        leave (as does Ctrl-D)`;
 
 /** The state of one session, separate from readline so that what it does to a line is plain. */
@@ -92,10 +93,10 @@ class Session {
         this.out.line(HELP);
         break;
       case ":ir":
-        this.showIr(args);
+        this.showIr(args, false);
         break;
       case ":grad":
-        this.out.error(":grad is not available yet");
+        this.showIr(args, true);
         break;
       default:
         this.out.error(`unknown command '${name}' (type :help)`);
@@ -104,14 +105,14 @@ class Session {
     return true;
   }
 
-  private showIr(args: string[]): void {
-    if (args.length !== 1) return this.out.error("usage: :ir NAME");
+  private showIr(args: string[], gradient: boolean): void {
+    if (args.length !== 1) return this.out.error(`usage: ${gradient ? ":grad" : ":ir"} NAME`);
     const graph = this.scope.defs.get(args[0]!);
     if (graph === undefined) {
       const known = [...this.scope.defs.keys()];
       return this.out.error(`no def named '${args[0]}'${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
     }
-    this.out.line(printGraphs(graph));
+    this.out.line(printGraphs(gradient ? gradientGraph(graph) : graph));
   }
 }
 

@@ -1,5 +1,5 @@
 // SPEC §5: how `print`, the REPL and error messages show a value.
-import { Closure, isTuple, RecordValue, SliceValue, Tensor, Unit, type Value } from "./values.js";
+import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, Unit, type Value } from "./values.js";
 
 export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return "nan";
@@ -28,6 +28,8 @@ export function formatValue(v: Value, nested = false): string {
   }
   if (v instanceof Tensor) return formatTensor(v);
   if (v instanceof SliceValue) return `${v.lo ?? ""}:${v.hi ?? ""}`;
+  if (v instanceof EnvKey) return `<key ${v.node.kind === "parameter" ? v.node.name : `%${v.node.id}`}>`;
+  if (v instanceof EnvValue) return `<env of ${v.entries.size}>`;
   if (v instanceof Closure) return `<fn ${v.graph.name}>`;
   return `<fn ${v.name}>`;
 }

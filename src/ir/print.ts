@@ -2,36 +2,11 @@
 // parents first; each lists its parameters, the free variables it closes over, and one line per
 // Apply in evaluation order. Numbering is per printout, so the text does not depend on node ids.
 import { formatValue } from "./format-value.js";
+import { EnvKey, EnvValue } from "./values.js";
 import { isGraph, type Graph, type Node } from "./graph.js";
 import { analyze, type Analysis } from "./manager.js";
+import { evaluationOrder } from "./order.js";
 import { isPrimitive } from "./values.js";
-
-/** The Applies of `g` in the order the VM evaluates them: depth-first from the output, inputs left to right. */
-export function evaluationOrder(g: Graph, analysis: Analysis): Node[] {
-  const order: Node[] = [];
-  const done = new Set<Node>();
-  const deps = (n: Node): Node[] => {
-    if (n.kind === "apply") return n.inputs;
-    if (n.kind === "constant" && isGraph(n.value)) return (analysis.freeVariables.get(n.value) ?? []).filter((f) => f.kind !== "constant" && f.graph === g);
-    return [];
-  };
-  const roots = g.output === null ? [] : [g.output];
-  const stack: { node: Node; next: number }[] = roots.map((node) => ({ node, next: 0 }));
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const ds = deps(top.node);
-    if (top.next < ds.length) {
-      const d = ds[top.next++]!;
-      if (!done.has(d) && (d.kind === "constant" || d.graph === g)) stack.push({ node: d, next: 0 });
-      continue;
-    }
-    stack.pop();
-    if (done.has(top.node)) continue;
-    done.add(top.node);
-    if (top.node.kind === "apply") order.push(top.node);
-  }
-  return order;
-}
 
 export function printGraphs(root: Graph): string {
   const analysis = analyze([root]);
@@ -51,6 +26,8 @@ export function printGraphs(root: Graph): string {
       const v = n.value;
       if (isGraph(v)) return `@${graphLabels.get(v) ?? v.name}`;
       if (isPrimitive(v)) return v.name;
+      if (v instanceof EnvKey) return `key(${names.get(v.node) ?? primalLabel(v.node)})`;
+      if (v instanceof EnvValue && v.entries.size === 0) return "newenv";
       return formatValue(v, true);
     }
     return names.get(n) ?? `%?${n.kind === "parameter" ? n.name : n.id}`;
@@ -73,13 +50,19 @@ export function printGraphs(root: Graph): string {
     const notes = [flags.length ? `[${flags.join(", ")}]` : "", fvs.length ? `closes over ${fvs.join(", ")}` : ""].filter(Boolean);
     lines.push(`${header}${notes.length ? " " + notes.join(" ") : ""} {`);
     for (const n of order) {
-      if (n.kind !== "apply") continue;
       const [callee, ...args] = n.inputs;
       lines.push(`  ${names.get(n)} = ${ref(callee!)}(${args.map(ref).join(", ")})`);
     }
     lines.push(`  return ${g.output === null ? "?" : ref(g.output)}`, "}");
   }
   return lines.join("\n");
+}
+
+/** A node of a graph outside the printout (the primal side of an AD key), named stably. */
+function primalLabel(n: Node): string {
+  if (n.kind === "parameter") return n.name;
+  const where = n.loc ? `@${n.loc.line}:${n.loc.col}` : "";
+  return n.kind === "apply" ? `${n.graph.name}${where}` : where;
 }
 
 /** Roots first, then each graph's children right after it, in the order they were found. */

@@ -1,7 +1,7 @@
 // Runtime values. Numbers, booleans and strings are the JavaScript ones, unboxed, so that scalar
 // code in the VM touches no allocation; a Tuple is a frozen JavaScript array; everything else is a
 // small class so that a type test is one `instanceof`.
-import type { Graph } from "./graph.js";
+import type { Graph, Node } from "./graph.js";
 import type { Primitive } from "./primitive.js";
 
 export class Unit {
@@ -47,6 +47,20 @@ export class SliceValue {
   ) {}
 }
 
+/**
+ * The sensitivity of a closure (DESIGN.md § AD): a sparse map from each free variable it closed
+ * over — keyed by the primal node — to that variable's sensitivity.
+ */
+export class EnvValue {
+  static readonly empty = new EnvValue(new Map());
+  constructor(readonly entries: ReadonlyMap<Node, Value>) {}
+}
+
+/** The key of one free variable in an EnvValue: the primal node it names. */
+export class EnvKey {
+  constructor(readonly node: Node) {}
+}
+
 export type Tuple = readonly Value[];
 
 export type Value =
@@ -59,7 +73,9 @@ export type Value =
   | Tensor
   | Closure
   | Primitive
-  | SliceValue;
+  | SliceValue
+  | EnvValue
+  | EnvKey;
 
 export function isTuple(v: Value): v is Tuple {
   return Array.isArray(v);
@@ -88,5 +104,7 @@ export function typeName(v: Value): string {
   if (v instanceof RecordValue) return "Record";
   if (v instanceof Tensor) return "Array";
   if (v instanceof SliceValue) return "Slice";
+  if (v instanceof EnvValue) return "Env";
+  if (v instanceof EnvKey) return "EnvKey";
   return "Function";
 }

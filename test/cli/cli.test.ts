@@ -104,7 +104,6 @@ describe("usage errors (status 2)", () => {
     [["check", "hello.myx", "--fn", "f"], /^myx: option --fn does not apply to 'check'\n/],
     [["ir", "fns.myx"], /^myx: 'ir' needs --fn NAME/],
     [["ir", "fns.myx", "--fn", "nope"], /^myx: no top-level def named 'nope' in fns\.myx \(defined: f, make_adder, g\)\n/],
-    [["ir", "fns.myx", "--fn", "f", "--grad"], /not available yet/],
     [["ir", "fns.myx", "--fn", "f", "--format", "dot"], /not available yet/],
     [["ir", "fns.myx", "--fn", "f", "--format", "svg"], /--format must be text, dot or json/],
   ])("myx %j", (args, message) => {
@@ -171,5 +170,14 @@ describe("myx ir", () => {
     expect(stats("f")).toEqual({ graphs: 1, applies: 2, closures: 0, calls: 0 });
     expect(stats("make_adder")).toEqual({ graphs: 2, applies: 1, closures: 1, calls: 0 });
     expect(stats("g")).toEqual({ graphs: 2, applies: 4, closures: 0, calls: 1 });
+  });
+
+  it("--grad prints the J-transformed gradient: f▶ returning (value, ◀f), and ◀f", () => {
+    const r = run("ir", "fns.myx", "--fn", "f", "--grad", "--no-opt");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^graph f\/grad\(%x\) \{\n/);
+    expect(r.stdout).toContain("graph f▶(%x");
+    expect(r.stdout).toMatch(/graph ◀f\(%d\) closes over /);
+    expect(r.stdout).toContain("graph ◀sin(%d");
   });
 });

@@ -51,11 +51,12 @@ describe("the REPL", () => {
     for (const cmd of [":help", ":ir NAME", ":grad NAME", ":quit"]) expect(r.stdout).toContain(cmd);
   });
 
-  it(":ir prints a def's graph; :grad and unknown commands say why they cannot", () => {
+  it(":ir and :grad print a def's graph and its gradient's; unknown commands say why they cannot", () => {
     const r = repl("def sq(x) = x * x;", ":ir sq", ":ir nope", ":grad sq", ":frob");
     expect(r.stdout).toMatch(/^graph sq\(%x\) \{\n/);
+    expect(r.stdout).toContain("graph sq/grad(%x) {");
+    expect(r.stdout).toContain("graph ◀sq(%d)");
     expect(r.stderr).toContain("no def named 'nope' (defined: sq)");
-    expect(r.stderr).toContain(":grad is not available yet");
     expect(r.stderr).toContain("unknown command ':frob'");
   });
 

@@ -6,6 +6,7 @@ import type { Pattern, Program } from "../../lang/ast.js";
 import type { Diagnostic } from "../../lang/diagnostics.js";
 import { constant, newGraph, type Graph } from "../graph.js";
 import type { Module } from "../module.js";
+import type { Primitive } from "../primitive.js";
 import { builtins } from "../prims/builtins.js";
 import { globalSet } from "../prims/program.js";
 import { Cursor, Diagnostics, Scope, unitNode } from "./context.js";
@@ -25,6 +26,8 @@ export const emptyTopScope: TopScope = { defs: new Map(), globals: new Map() };
 export interface LowerOptions {
   readonly repl?: boolean;
   readonly scope?: TopScope;
+  /** Builtins of later stages (differentiation), added to the ones of the IR. */
+  readonly builtins?: ReadonlyMap<string, Primitive>;
 }
 
 export interface LowerResult {
@@ -44,7 +47,7 @@ export function lowerProgram(program: Program, options: LowerOptions = {}): Lowe
   const lw: Lowering = { diags: new Diagnostics(), usedGlobals: new Set(), repl: options.repl ?? false };
 
   const builtinScope = new Scope(null);
-  for (const [name, prim] of builtins) builtinScope.define(name, { kind: "builtin", prim });
+  for (const [name, prim] of [...builtins, ...(options.builtins ?? [])]) builtinScope.define(name, { kind: "builtin", prim });
   // Top-level defs see defs, builtins and top-level lets (as globals); main sees its own bindings too.
   const defScope = new Scope(builtinScope);
   const mainScope = new Scope(defScope);

@@ -3,6 +3,7 @@ import type { BinaryOp, UnaryOp } from "../../lang/ast.js";
 import type { Primitive } from "../primitive.js";
 import * as P from "./program.js";
 import * as S from "./scalar.js";
+import * as D from "./sensitivity.js";
 import * as T from "./structural.js";
 
 export const builtins: ReadonlyMap<string, Primitive> = new Map<string, Primitive>([
@@ -11,7 +12,7 @@ export const builtins: ReadonlyMap<string, Primitive> = new Map<string, Primitiv
   ["expm1", S.expm1], ["sqrt", S.sqrt], ["abs", S.abs], ["sign", S.sign], ["floor", S.floor], ["ceil", S.ceil],
   ["round", S.round], ["sigmoid", S.sigmoidPrim], ["relu", S.relu], ["softplus", S.softplusPrim],
   ["maximum", S.maximum], ["minimum", S.minimum], ["atan2", S.atan2], ["pow", S.pow], ["where", S.where],
-  ["len", T.len], ["print", P.print], ["assert", T.assertPrim],
+  ["len", T.len], ["print", P.print], ["assert", T.assertPrim], ["stop_gradient", D.stopGradient],
 ]);
 
 export const binaryOps: Readonly<Record<Exclude<BinaryOp, "and" | "or">, Primitive>> = {

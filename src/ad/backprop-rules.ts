@@ -1,0 +1,97 @@
+// Reverse-mode rules, one per primitive, as in Autodidax: given the builder of the backpropagator
+// graph, the primal arguments `x`, the primal result `y` and the output sensitivity `d`, a rule
+// returns the sensitivity of each argument. Rules build IR, so backpropagators are ordinary
+// graphs that can themselves be differentiated.
+import type { Node } from "../ir/graph.js";
+import type { Primitive } from "../ir/primitive.js";
+import * as P from "../ir/prims/program.js";
+import * as S from "../ir/prims/scalar.js";
+import * as D from "../ir/prims/sensitivity.js";
+import * as T from "../ir/prims/structural.js";
+import type { Value } from "../ir/values.js";
+
+export interface RuleBuilder {
+  /** `prim(args…)` in the backpropagator. */
+  (prim: Primitive, ...args: Node[]): Node;
+  /** A constant. */
+  c(value: Value): Node;
+}
+
+export type BackpropRule = (b: RuleBuilder, x: readonly Node[], y: Node, d: Node) => Node[];
+
+export const backpropRules = new Map<Primitive, BackpropRule>();
+
+const rule = (p: Primitive, r: BackpropRule): void => void backpropRules.set(p, r);
+const zeros = (b: RuleBuilder, x: readonly Node[]): Node[] => x.map((a) => b(D.zerosLikePrim, a));
+/** Rules for f(x) whose derivative is f'(x) = k(x, y). */
+const unary = (p: Primitive, k: (b: RuleBuilder, x: Node, y: Node) => Node): void =>
+  rule(p, (b, [x], y, d) => [b(S.mul, d, k(b, x!, y))]);
+
+rule(S.add, (_, __, ___, d) => [d, d]);
+rule(S.sub, (b, _, __, d) => [d, b(S.neg, d)]);
+rule(S.mul, (b, [x, y], _, d) => [b(S.mul, d, y!), b(S.mul, d, x!)]);
+rule(S.div, (b, [, y], out, d) => [b(S.div, d, y!), b(S.neg, b(S.div, b(S.mul, d, out), y!))]);
+rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!, y!))))]);
+rule(S.pow, (b, [x, y], out, d) => [
+  b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))),
+  b(S.mul, d, b(S.mul, out, b(S.log, x!))),
+]);
+rule(S.neg, (b, _, __, d) => [b(S.neg, d)]);
+rule(S.atan2, (b, [y, x], _, d) => {
+  const r2 = b(S.add, b(S.mul, x!, x!), b(S.mul, y!, y!));
+  return [b(S.div, b(S.mul, d, x!), r2), b(S.neg, b(S.div, b(S.mul, d, y!), r2))];
+});
+// At a tie the first argument takes the sensitivity, as JAX does for max.
+rule(S.maximum, (b, [x, y], _, d) => {
+  const first = b(S.ge, x!, y!);
+  return [b(S.where, first, d, b.c(0)), b(S.where, first, b.c(0), d)];
+});
+rule(S.minimum, (b, [x, y], _, d) => {
+  const first = b(S.le, x!, y!);
+  return [b(S.where, first, d, b.c(0)), b(S.where, first, b.c(0), d)];
+});
+rule(S.where, (b, [c], _, d) => [b(D.zerosLikePrim, c!), b(S.where, c!, d, b.c(0)), b(S.where, c!, b.c(0), d)]);
+
+unary(S.sin, (b, x) => b(S.cos, x));
+unary(S.cos, (b, x) => b(S.neg, b(S.sin, x)));
+unary(S.tan, (b, _, y) => b(S.add, b.c(1), b(S.mul, y, y)));
+unary(S.asin, (b, x) => b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x)))));
+unary(S.acos, (b, x) => b(S.neg, b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x))))));
+unary(S.atan, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), b(S.mul, x, x))));
+unary(S.tanh, (b, _, y) => b(S.sub, b.c(1), b(S.mul, y, y)));
+unary(S.sinh, (b, x) => b(S.cosh, x));
+unary(S.cosh, (b, x) => b(S.sinh, x));
+unary(S.exp, (_, __, y) => y);
+unary(S.log, (b, x) => b(S.div, b.c(1), x));
+unary(S.log1p, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), x)));
+unary(S.expm1, (b, _, y) => b(S.add, y, b.c(1)));
+unary(S.sqrt, (b, _, y) => b(S.div, b.c(0.5), y));
+unary(S.abs, (b, x) => b(S.sign, x));
+unary(S.sigmoidPrim, (b, _, y) => b(S.mul, y, b(S.sub, b.c(1), y)));
+unary(S.relu, (b, x) => b(S.where, b(S.gt, x, b.c(0)), b.c(1), b.c(0)));
+unary(S.softplusPrim, (b, x) => b(S.sigmoidPrim, x));
+for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, x) => zeros(b, x));
+
+// Structure: sensitivities of containers are containers of sensitivities.
+rule(T.makeTuple, (b, x, _, d) => x.map((__, i) => b(T.tupleGet, d, b.c(i))));
+rule(T.tupleGet, (b, [t, i], _, d) => [b(D.tupleSet, b(D.zerosLikePrim, t!), i!, d), b(D.zerosLikePrim, i!)]);
+rule(T.destructure, (b, [, n], _, d) => [d, b(D.zerosLikePrim, n!)]);
+rule(T.makeRecord, (b, [keys, ...values], _, d) => [b(D.zerosLikePrim, keys!), ...values.map((__, i) => b(D.recordAt, d, b.c(i)))]);
+rule(T.recordGet, (b, [r, key], _, d) => [b(D.recordSet, b(D.zerosLikePrim, r!), key!, d), b(D.zerosLikePrim, key!)]);
+rule(T.index, (b, [t, ...indices], _, d) => {
+  if (indices.length !== 1) throw new Error("internal: multi-index of a tuple");
+  return [b(D.tupleSet, b(D.zerosLikePrim, t!), indices[0]!, d), b(D.zerosLikePrim, indices[0]!)];
+});
+rule(T.switchPrim, (b, [c, x, y], _, d) => [
+  b(D.zerosLikePrim, c!),
+  b(T.switchPrim, c!, d, b(D.zerosLikePrim, x!)),
+  b(T.switchPrim, c!, b(D.zerosLikePrim, y!), d),
+]);
+rule(T.seq, (b, x, _, d) => [...zeros(b, x.slice(0, -1)), d]);
+for (const p of [T.makeSlice, T.len, T.assertPrim, P.print, P.globalGet, P.globalSet, D.stopGradient]) rule(p, (b, x) => zeros(b, x));
+
+// The sensitivity primitives themselves, so that backpropagators can be differentiated again.
+rule(D.addSensPrim, (_, __, ___, d) => [d, d]);
+rule(D.zerosLikePrim, (b, x) => zeros(b, x));
+rule(D.tupleSet, (b, [, i, v], _, d) => [b(D.tupleSet, d, i!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, i!), b(T.tupleGet, d, i!)]);
+rule(D.recordSet, (b, [, key, v], _, d) => [b(D.recordSet, d, key!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);

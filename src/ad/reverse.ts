@@ -1,0 +1,172 @@
+// J, closure-based reverse mode (DESIGN.md § AD): graph `f(x…) = out` becomes
+// `f▶(x…) = (out▶, ◀f)`. Each Apply `y = g(a…)` becomes `(y▶, ◀y) = J(g)(a▶…)`; the
+// backpropagator ◀f is a graph nested in f▶, so it closes over the ◀y of the forward pass — that
+// closure is the tape, and it exists only where the program needs it. ◀f(d) sweeps the Applies
+// in reverse and returns `(env, ∂x…)`, where env holds the sensitivities of f's free variables.
+//
+// A closure is transformed as a unit with every graph it can reach that closes over something:
+// its free variables become parameters of a wrapper graph W that is never run, so that
+// `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
+import { addParameter, apply, applyPrim, constant, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
+import { analyze, type Analysis } from "../ir/manager.js";
+import { evaluationOrderWithClosures } from "../ir/order.js";
+import { PrimError } from "../ir/primitive.js";
+import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
+import { makeTuple, tupleGet } from "../ir/prims/structural.js";
+import { EnvKey, EnvValue, isPrimitive } from "../ir/values.js";
+import { primitiveJ } from "./primitive-j.js";
+
+export interface TransformedClosure {
+  /** G▶: its free variables stand for G's, in the order `envIndex` gives. */
+  readonly forward: Graph;
+  /** For each free variable of `forward` (in the VM's order), the index of G's free variable it stands for. */
+  readonly envIndex: readonly number[];
+}
+
+const units = new WeakMap<Graph, TransformedClosure>();
+
+/** J of a graph, with the correspondence of free variables needed to transform its closures. */
+export function transformClosure(root: Graph): TransformedClosure {
+  const known = units.get(root);
+  if (known !== undefined) return known;
+  const analysis = analyze([root]);
+  const rootFvs = analysis.freeVariables.get(root) ?? [];
+  const members = closuresOf(root, analysis);
+  const unit = new Unit(analysis, members);
+  const wrapper = newGraph(`${root.name}/env`, null);
+  for (const fv of rootFvs) unit.nodes.set(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
+  // The result is cached before the bodies are filled, so recursion through closed graphs ends.
+  const forward = unit.graphs.get(root)!;
+  const result: TransformedClosure = { forward, envIndex: [] };
+  units.set(root, result);
+  for (const g of byDepth(members, analysis)) unit.fill(g);
+  const forwardFvs = analyze([forward]).freeVariables.get(forward) ?? [];
+  const params = wrapper.parameters;
+  (result.envIndex as number[]).push(...forwardFvs.map((n) => params.indexOf(n as (typeof params)[number])));
+  if (result.envIndex.some((i) => i < 0)) throw new Error(`internal: J(${root.name}) has a free variable outside its closure`);
+  return result;
+}
+
+/**
+ * The graphs transformed with `root`: those it reaches, not through a graph that closes over
+ * nothing (that one is a unit of its own), which close over something.
+ */
+function closuresOf(root: Graph, analysis: Analysis): Graph[] {
+  const members = [root];
+  for (let i = 0; i < members.length; i++) {
+    for (const g of analysis.graphConstants.get(members[i]!) ?? []) {
+      if (!members.includes(g) && (analysis.freeVariables.get(g)?.length ?? 0) > 0) members.push(g);
+    }
+  }
+  return members;
+}
+
+/** Parents before children: a graph's free variables are mapped once its ancestors are filled. */
+function byDepth(graphs: readonly Graph[], analysis: Analysis): Graph[] {
+  const depth = (g: Graph): number => {
+    let k = 0;
+    for (let p = analysis.parent.get(g) ?? null; p !== null; p = analysis.parent.get(p) ?? null) k++;
+    return k;
+  };
+  return [...graphs].sort((a, b) => depth(a) - depth(b));
+}
+
+class Unit {
+  readonly graphs = new Map<Graph, Graph>();
+  readonly nodes = new Map<Node, Node>();
+  private readonly bprops = new Map<Apply, Node>();
+
+  constructor(
+    private readonly analysis: Analysis,
+    members: readonly Graph[],
+  ) {
+    for (const g of members) {
+      const fg = newGraph(`${g.name}▶`, g.loc);
+      for (const p of g.parameters) this.nodes.set(p, addParameter(fg, p.name, p.loc));
+      this.graphs.set(g, fg);
+    }
+  }
+
+  /** The J-world node standing for primal node `n`; `calleeArity` is set when `n` is called. */
+  private j(n: Node, calleeArity: number | null): Node {
+    if (n.kind !== "constant") {
+      const m = this.nodes.get(n);
+      if (m === undefined) throw new Error(`internal: no J-image for a node of ${n.graph.name}`);
+      return m;
+    }
+    const v = n.value;
+    if (isGraph(v)) {
+      const member = this.graphs.get(v);
+      return constant(member ?? transformClosure(v).forward, n.loc);
+    }
+    if (isPrimitive(v)) {
+      const arity = calleeArity ?? (v.minArgs === v.maxArgs ? v.minArgs : null);
+      if (arity === null) throw new PrimError(`cannot differentiate through '${v.name}' passed as a value`);
+      return constant(primitiveJ(v, arity), n.loc);
+    }
+    return n;
+  }
+
+  fill(g: Graph): void {
+    const fg = this.graphs.get(g)!;
+    const order = evaluationOrderWithClosures(g, this.analysis);
+    for (const n of order) {
+      if (n.kind !== "apply") continue;
+      const inputs = n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : null));
+      const pair = apply(fg, inputs, n.loc);
+      this.nodes.set(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
+      this.bprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
+    }
+    const back = this.backpropagator(g, order);
+    fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
+  }
+
+  /** ◀g(d): contributions flow from each node to its inputs, users before what they use. */
+  private backpropagator(g: Graph, order: readonly (Apply | Constant)[]): Graph {
+    const back = newGraph(`◀${g.name}`, g.loc);
+    const d = addParameter(back, "d", null);
+    const contributions = new Map<Node, Node[]>();
+    const contribute = (n: Node, s: Node): void => {
+      if (n.kind === "constant" && !(isGraph(n.value) && (this.analysis.freeVariables.get(n.value)?.length ?? 0) > 0)) return;
+      const list = contributions.get(n);
+      if (list === undefined) contributions.set(n, [s]);
+      else list.push(s);
+    };
+    const total = (n: Node): Node | null => {
+      const list = contributions.get(n);
+      if (list === undefined) return null;
+      return list.reduce((a, b) => applyPrim(back, addSensPrim, [a, b], null));
+    };
+    const zeroFor = (n: Node): Node => applyPrim(back, zerosLikePrim, [this.j(n, null)], null);
+
+    contribute(g.output!, d);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const n = order[k]!;
+      const s = total(n);
+      if (s === null) continue;
+      if (n.kind === "apply") {
+        const r = apply(back, [this.bprops.get(n)!, s], n.loc);
+        n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [r, constant(i)], null)));
+      } else {
+        // The closure made here hands back an environment: unpack it into what it captured.
+        const made = n.value as Graph;
+        for (const fv of this.analysis.freeVariables.get(made) ?? []) {
+          contribute(fv, applyPrim(back, envGet, [s, constant(new EnvKey(fv)), zeroFor(fv)], null));
+        }
+      }
+    }
+    let env: Node = constant(EnvValue.empty);
+    for (const fv of this.analysis.freeVariables.get(g) ?? []) {
+      const s = total(fv);
+      if (s !== null) env = applyPrim(back, envSet, [env, constant(new EnvKey(fv)), s], null);
+    }
+    const dparams = g.parameters.map((p) => total(p) ?? zeroFor(p));
+    back.output = applyPrim(back, makeTuple, [env, ...dparams], null);
+    return back;
+  }
+}
+
+/** J of a graph that closes over nothing, such as a top-level def. */
+export function transformGraph(g: Graph): Graph {
+  return transformClosure(g).forward;
+}

@@ -1,0 +1,42 @@
+// The order in which a graph's nodes run: depth-first from the output, inputs left to right, and
+// a closure's free variables before the closure is made. The VM, the printer and the AD sweep
+// all follow it, so printed IR reads in execution order and reverse mode visits users first.
+import { isGraph, type Apply, type Constant, type Graph, type Node } from "./graph.js";
+import type { Analysis } from "./manager.js";
+
+/** The Applies of `g` in evaluation order. */
+export function evaluationOrder(g: Graph, analysis: Analysis): Apply[] {
+  return walk(g, analysis, false).filter((n): n is Apply => n.kind === "apply");
+}
+
+/** Like evaluationOrder, with each constant that makes a closure listed where it is made. */
+export function evaluationOrderWithClosures(g: Graph, analysis: Analysis): (Apply | Constant)[] {
+  return walk(g, analysis, true).filter((n): n is Apply | Constant => n.kind !== "parameter");
+}
+
+function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
+  const order: Node[] = [];
+  const done = new Set<Node>();
+  const closureDeps = (n: Node): Node[] => {
+    if (n.kind !== "constant" || !isGraph(n.value)) return [];
+    return (analysis.freeVariables.get(n.value) ?? []).filter((f) => f.kind !== "constant" && f.graph === g);
+  };
+  const deps = (n: Node): Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
+  const stack: { node: Node; next: number }[] = g.output === null ? [] : [{ node: g.output, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const ds = deps(top.node);
+    if (top.next < ds.length) {
+      const d = ds[top.next++]!;
+      if (!done.has(d) && (d.kind === "constant" || d.graph === g)) stack.push({ node: d, next: 0 });
+      continue;
+    }
+    stack.pop();
+    if (done.has(top.node)) continue;
+    done.add(top.node);
+    const n = top.node;
+    const makesClosure = n.kind === "constant" && isGraph(n.value) && (analysis.freeVariables.get(n.value)?.length ?? 0) > 0;
+    if (n.kind === "apply" || (withClosures && makesClosure)) order.push(n);
+  }
+  return order;
+}

@@ -1,0 +1,109 @@
+// The primitives reverse-mode graphs are built from, beyond the program's own: zeros and sums of
+// sensitivities of any structure, environments (the sensitivities of closures), and functional
+// updates of tuples and records that scatter a sensitivity back into one place.
+import { definePrim, PrimError } from "../primitive.js";
+import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
+import { expectNum, expectString, normalizeIndex } from "./check.js";
+
+/** The additive zero with the structure of `v`; values that carry no derivative give `()`. */
+export function zerosLike(v: Value): Value {
+  if (typeof v === "number") return 0;
+  if (isTuple(v)) return v.map(zerosLike);
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(zerosLike));
+  if (v instanceof Tensor) return new Tensor(v.shape, new Float64Array(v.data.length));
+  if (v instanceof Closure || isPrimitive(v) || v instanceof EnvValue) return EnvValue.empty;
+  return UNIT;
+}
+
+/** The sum of two sensitivities of the same value. */
+export function addSens(a: Value, b: Value): Value {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (a instanceof Unit) return b;
+  if (b instanceof Unit) return a;
+  if (isTuple(a) && isTuple(b) && a.length === b.length) return a.map((x, i) => addSens(x, b[i]!));
+  if (a instanceof RecordValue && b instanceof RecordValue && a.keys.length === b.keys.length) {
+    return new RecordValue(a.keys, a.values.map((x, i) => addSens(x, b.get(a.keys[i]!) ?? 0)));
+  }
+  if (a instanceof EnvValue && b instanceof EnvValue) {
+    if (a.entries.size === 0) return b;
+    if (b.entries.size === 0) return a;
+    const merged = new Map(a.entries);
+    for (const [k, v] of b.entries) merged.set(k, merged.has(k) ? addSens(merged.get(k)!, v) : v);
+    return new EnvValue(merged);
+  }
+  if (a instanceof Tensor && b instanceof Tensor && a.data.length === b.data.length) {
+    const out = new Float64Array(a.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = a.data[i]! + b.data[i]!;
+    return new Tensor(a.shape, out);
+  }
+  throw new PrimError(`internal: cannot add sensitivities of types ${typeName(a)} and ${typeName(b)}`);
+}
+
+export const zerosLikePrim = definePrim({ name: "zeros_like", args: 1, effect: "none", impl: ([v]) => zerosLike(v!) });
+export const addSensPrim = definePrim({ name: "add_sens", args: 2, impl: ([a, b]) => addSens(a!, b!) });
+
+function expectEnv(v: Value): EnvValue {
+  if (v instanceof EnvValue) return v;
+  throw new PrimError(`internal: expected an environment, got ${typeName(v)}`);
+}
+
+function expectKey(v: Value): EnvKey {
+  if (v instanceof EnvKey) return v;
+  throw new PrimError(`internal: expected an environment key, got ${typeName(v)}`);
+}
+
+/** `env_set(env, key, sens)`: a new environment; sensitivities of one key add up. */
+export const envSet = definePrim({
+  name: "env_set",
+  args: 3,
+  impl: ([env, key, sens]) => {
+    const e = expectEnv(env!);
+    const k = expectKey(key!).node;
+    const merged = new Map(e.entries);
+    merged.set(k, merged.has(k) ? addSens(merged.get(k)!, sens!) : sens!);
+    return new EnvValue(merged);
+  },
+});
+
+/** `env_get(env, key, zero)`: the sensitivity of one free variable, `zero` if the closure did not add one. */
+export const envGet = definePrim({
+  name: "env_get",
+  args: 3,
+  impl: ([env, key, zero]) => expectEnv(env!).entries.get(expectKey(key!).node) ?? zero!,
+});
+
+/** `tuple_set(t, i, v)`: `t` with item `i` replaced. */
+export const tupleSet = definePrim({
+  name: "tuple_set",
+  args: 3,
+  impl: ([t, i, v]) => {
+    if (!isTuple(t!)) throw new PrimError(`internal: tuple_set of a ${typeName(t!)}`);
+    const out = t.slice();
+    out[normalizeIndex("tuple_set", i!, t.length)] = v!;
+    return out;
+  },
+});
+
+/** `record_set(r, name, v)`: `r` with one field replaced. */
+export const recordSet = definePrim({
+  name: "record_set",
+  args: 3,
+  impl: ([r, key, v]) => {
+    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set of a ${typeName(r!)}`);
+    const name = expectString("record_set", key!);
+    return new RecordValue(r.keys, r.values.map((x, i) => (r.keys[i] === name ? v! : x)));
+  },
+});
+
+/** `record_at(r, i)`: the value of the i-th field, for the derivative of a record literal. */
+export const recordAt = definePrim({
+  name: "record_at",
+  args: 2,
+  impl: ([r, i]) => {
+    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_at of a ${typeName(r!)}`);
+    return r.values[expectNum("record_at", i!)]!;
+  },
+});
+
+/** The value of `x`, with derivative zero (SPEC §4). */
+export const stopGradient = definePrim({ name: "stop_gradient", args: 1, effect: "none", impl: ([x]) => x! });
