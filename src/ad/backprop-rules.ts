@@ -8,7 +8,7 @@ import * as P from "../ir/prims/program.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
-import type { Value } from "../ir/values.js";
+import { EnvValue, type Value } from "../ir/values.js";
 
 export interface RuleBuilder {
   /** `prim(args…)` in the backpropagator. */
@@ -94,4 +94,10 @@ for (const p of [T.makeSlice, T.len, T.assertPrim, P.print, P.globalGet, P.globa
 rule(D.addSensPrim, (_, __, ___, d) => [d, d]);
 rule(D.zerosLikePrim, (b, x) => zeros(b, x));
 rule(D.tupleSet, (b, [, i, v], _, d) => [b(D.tupleSet, d, i!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, i!), b(T.tupleGet, d, i!)]);
+// An environment sums what is set under one key, so its sensitivity passes through whole.
+rule(D.envSet, (b, [, key, v], _, d) => [d, b(D.zerosLikePrim, key!), b(D.envGet, d, key!, b(D.zerosLikePrim, v!))]);
+rule(D.envGet, (b, [, key, zero], _, d) => [b(D.envSet, b.c(EnvValue.empty), key!, d), b(D.zerosLikePrim, key!), b(D.zerosLikePrim, zero!)]);
+rule(D.expectNumOutput, (b, [, label], _, d) => [d, b(D.zerosLikePrim, label!)]);
+rule(D.userGradientPrim, (b, [s, x], _, d) => [b(D.fromUserGradientPrim, d, s!), b(D.zerosLikePrim, x!)]);
+rule(D.fromUserGradientPrim, (b, [u, s], _, d) => [b(D.userGradientPrim, d, u!), b(D.zerosLikePrim, s!)]);
 rule(D.recordSet, (b, [, key, v], _, d) => [b(D.recordSet, d, key!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);

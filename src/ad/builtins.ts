@@ -2,9 +2,13 @@
 // function that, when called, transforms f's graph with J (cached per graph), runs f▶ and then
 // its backpropagator on the VM through the host.
 import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import { Closure, isPrimitive, isTuple, RecordValue, Tensor, typeName, UNIT, type Value } from "../ir/values.js";
-import { transformClosure } from "./reverse.js";
-import { primitiveJ } from "./primitive-j.js";
+import { addParameter, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
+import { userGradient, zerosLikePrim } from "../ir/prims/sensitivity.js";
+import { makeTuple } from "../ir/prims/structural.js";
+import { Closure, EnvValue, isPrimitive, isTuple, RecordValue, typeName, type Value } from "../ir/values.js";
+import { gradientClosureGraph, type GradientSpec } from "./gradient-graph.js";
+import { primitiveJ, registerSpecialJ } from "./primitive-j.js";
+import { transformClosure, unJ } from "./reverse.js";
 
 /** J of a runtime value: functions become their transformed selves; data is its own J. */
 export function jValue(v: Value): Value {
@@ -19,16 +23,6 @@ export function jValue(v: Value): Value {
   if (isTuple(v)) return v.map(jValue);
   if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(jValue));
   return v;
-}
-
-/** A sensitivity as the user sees it: shaped like the argument, `()` where there is no derivative. */
-function userGradient(sens: Value, primal: Value): Value {
-  if (typeof primal === "number" || primal instanceof Tensor) return sens;
-  if (isTuple(primal) && isTuple(sens)) return primal.map((p, i) => userGradient(sens[i]!, p));
-  if (primal instanceof RecordValue && sens instanceof RecordValue) {
-    return new RecordValue(primal.keys, primal.values.map((p, i) => userGradient(sens.values[i]!, p)));
-  }
-  return UNIT;
 }
 
 interface Linearized {
@@ -59,44 +53,84 @@ function expectFunction(builtin: string, f: Value): void {
   if (!(f instanceof Closure) && !isPrimitive(f)) throw new PrimError(`${builtin} expects a function, got ${typeName(f)}`);
 }
 
+function arityOf(builtin: string, f: Value): number {
+  if (f instanceof Closure) return f.graph.parameters.length;
+  if (isPrimitive(f) && f.minArgs === f.maxArgs) return f.minArgs;
+  throw new PrimError(`${builtin} needs a function with a fixed number of parameters; '${nameOf(f)}' takes any number`);
+}
+
 /** Which arguments a gradient is taken with respect to: `k`, or a tuple `(i, j, …)`. */
-function argnums(builtin: string, spec: Value | undefined): { list: number[]; single: boolean } {
-  if (spec === undefined) return { list: [0], single: true };
-  if (typeof spec === "number") return { list: [spec], single: true };
-  if (isTuple(spec) && spec.every((k) => typeof k === "number")) return { list: spec as number[], single: false };
-  throw new PrimError(`${builtin} takes an argument number or a tuple of them, got ${typeName(spec)}`);
+function argnums(builtin: string, spec: Value | undefined, arity: number): { nums: number[]; single: boolean } {
+  let result: { nums: number[]; single: boolean };
+  if (spec === undefined) result = { nums: [0], single: true };
+  else if (typeof spec === "number") result = { nums: [spec], single: true };
+  else if (isTuple(spec) && spec.every((k) => typeof k === "number")) result = { nums: spec as number[], single: false };
+  else throw new PrimError(`${builtin} takes an argument number or a tuple of them, got ${typeName(spec)}`);
+  for (const k of result.nums) {
+    if (!Number.isInteger(k) || k < 0 || k >= arity) {
+      throw new PrimError(`${builtin}: argument number ${k} is out of range for a function of ${arity} parameter${arity === 1 ? "" : "s"}`);
+    }
+  }
+  return result;
 }
 
-function scalarOutput(builtin: string, f: Value, y: Value): number {
-  if (typeof y === "number") return y;
-  throw new PrimError(
-    `${builtin}(${nameOf(f)}) needs a function that returns a Num, but it returned a ${typeName(y)}; use vjp (or jacobian) for other results`,
-  );
+/**
+ * The gradient of the function whose J is `jf`: a closure over J(f), so that it can be
+ * transformed again (grad of grad) like any other closure.
+ */
+function gradientClosure(kind: GradientSpec["kind"], jf: Value, spec: Value | undefined): Closure {
+  const arity = arityOf(kind, jf);
+  const label = nameOf(jf).replace(/▶+$/, "");
+  return new Closure(gradientClosureGraph({ kind, ...argnums(kind, spec, arity) }, arity, label), [jf]);
 }
 
-function gradientFunction(builtin: "grad" | "value_and_grad", f: Value, spec: Value | undefined): Primitive {
-  expectFunction(builtin, f);
-  const nums = argnums(builtin, spec);
+function gradientBuiltin(kind: GradientSpec["kind"]): Primitive {
   return definePrim({
-    name: `${builtin}(${nameOf(f)})`,
-    args: [0, Infinity],
-    impl: (xs, host) => {
-      for (const k of nums.list) {
-        if (!Number.isInteger(k) || k < 0 || k >= xs.length) {
-          throw new PrimError(`${builtin}: argument number ${k} is out of range for a call with ${xs.length} argument${xs.length === 1 ? "" : "s"}`);
-        }
-      }
-      const lin = linearize(host, f, xs);
-      const y = scalarOutput(builtin, f, lin.value);
-      const gs = lin.backprop(1);
-      const g = nums.single ? gs[nums.list[0]!]! : nums.list.map((k) => gs[k]!);
-      return builtin === "grad" ? g : [y, g];
+    name: kind,
+    args: [1, 2],
+    impl: ([f, k]) => {
+      expectFunction(kind, f!);
+      return gradientClosure(kind, jValue(f!), k);
     },
   });
 }
 
-export const grad = definePrim({ name: "grad", args: [1, 2], impl: ([f, k]) => gradientFunction("grad", f!, k) });
-export const valueAndGrad = definePrim({ name: "value_and_grad", args: [1, 2], impl: ([f, k]) => gradientFunction("value_and_grad", f!, k) });
+export const grad = gradientBuiltin("grad");
+export const valueAndGrad = gradientBuiltin("value_and_grad");
+
+/**
+ * J of `grad` itself, for functions that call grad and are differentiated (perturbation
+ * confusion is avoided because the inner gradient is a closure of its own, transformed afresh).
+ * Forward: given J(f), the J of grad(f), which is J(Closure(gradient graph, [J(f)])). Backward:
+ * the sensitivity of that closure holds the one of J(f), keyed by J(f)'s own free variables;
+ * those are mapped back to f's.
+ */
+function gradientJ(kind: GradientSpec["kind"], arity: number): Graph {
+  const fwd = newGraph(`${kind}▶`, null);
+  const params = Array.from({ length: arity }, (_, i) => addParameter(fwd, i === 0 ? "f" : "k", null));
+  const forwardPrim = definePrim({ name: `${kind}_of_j`, args: [1, 2], impl: ([jf, k]) => jValue(gradientClosure(kind, jf!, k)) });
+  const value = applyPrim(fwd, forwardPrim, params, null);
+  const back = newGraph(`◀${kind}`, null);
+  const d = addParameter(back, "d", null);
+  const dk = params.slice(1).map((k) => applyPrim(back, zerosLikePrim, [k], null));
+  back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, capturedSensitivity, [d], null), ...dk], null);
+  fwd.output = applyPrim(fwd, makeTuple, [value, constant(back)], null);
+  return fwd;
+}
+
+/** The sensitivity of the one value a gradient closure captured, J(f), with keys mapped back to f's. */
+const capturedSensitivity = definePrim({
+  name: "captured_sensitivity",
+  args: 1,
+  impl: ([d]) => {
+    if (!(d instanceof EnvValue)) throw new PrimError(`internal: the sensitivity of a gradient is a ${typeName(d!)}`);
+    const [only] = d.entries.values();
+    return only === undefined ? EnvValue.empty : unJ(only);
+  },
+});
+
+registerSpecialJ(grad, (arity) => gradientJ("grad", arity));
+registerSpecialJ(valueAndGrad, (arity) => gradientJ("value_and_grad", arity));
 
 /** `vjp(f, x…)` is `(f(x…), backprop)`, with `backprop(sens)` a tuple of one gradient per argument. */
 export const vjp = definePrim({

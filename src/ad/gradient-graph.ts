@@ -1,16 +1,54 @@
-// The gradient of a top-level def as one graph, for `myx ir --grad` and the REPL's `:grad`:
-// `grad(f, (0, …, n-1))` written out — run f▶, then its backpropagator on 1.
-import { addParameter, apply, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
-import { makeTuple, tupleGet } from "../ir/prims/structural.js";
+// `grad(f, …)` as a graph: call J(f), check the value is a Num, seed its backpropagator with 1 and
+// pick the sensitivities asked for. Because the gradient is an ordinary graph over an ordinary
+// closure J(f), it can itself be transformed: that is all `grad(grad(f))` needs.
+import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node } from "../ir/graph.js";
+import { expectNumOutput, userGradientPrim } from "../ir/prims/sensitivity.js";
+import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
 import { transformGraph } from "./reverse.js";
 
+export interface GradientSpec {
+  readonly kind: "grad" | "value_and_grad";
+  /** The argument numbers the gradient is taken with respect to. */
+  readonly nums: readonly number[];
+  /** `grad(f, k)` gives one gradient; `grad(f, (i, j))` a tuple of them. */
+  readonly single: boolean;
+}
+
+function gradientBody(g: Graph, jf: Node, xs: readonly Node[], spec: GradientSpec, label: string): Node {
+  const pair = apply(g, [jf, ...xs], g.loc);
+  const y = applyPrim(g, expectNumOutput, [applyPrim(g, tupleGet, [pair, constant(0)], g.loc), constant(label)], g.loc);
+  const sens = apply(g, [applyPrim(g, tupleGet, [pair, constant(1)], g.loc), constant(1)], g.loc);
+  const gs = spec.nums.map((k) => applyPrim(g, userGradientPrim, [applyPrim(g, tupleGet, [sens, constant(k + 1)], g.loc), xs[k]!], g.loc));
+  const gradient = spec.single ? gs[0]! : applyPrim(g, makeTuple, gs, g.loc);
+  const out = spec.kind === "grad" ? gradient : applyPrim(g, makeTuple, [y, gradient], g.loc);
+  return applyPrim(g, seq, [y, out], g.loc);
+}
+
+const closures = new Map<string, Graph>();
+
+/**
+ * The graph of `grad(f, …)` for an f of `arity` parameters. It closes over one value, J(f), so
+ * the gradient of any function is `Closure(graph, [J(f)])`.
+ */
+export function gradientClosureGraph(spec: GradientSpec, arity: number, label: string): Graph {
+  const key = `${spec.kind}|${spec.nums.join(",")}|${spec.single}|${arity}|${label}`;
+  const known = closures.get(key);
+  if (known !== undefined) return known;
+  const env = newGraph(`${label}/env`, null);
+  const jf = addParameter(env, "jf", null);
+  const name = `${spec.kind}(${label})`;
+  const g = newGraph(name, null);
+  const xs = Array.from({ length: arity }, (_, i) => addParameter(g, `x${i}`, null));
+  g.output = gradientBody(g, jf, xs, spec, name);
+  closures.set(key, g);
+  return g;
+}
+
+/** `grad(f, (0, …, n-1))` of a top-level def, for `myx ir --grad` and the REPL's `:grad`. */
 export function gradientGraph(f: Graph): Graph {
   const g = newGraph(`${f.name}/grad`, f.loc);
   const xs = f.parameters.map((p) => addParameter(g, p.name, p.loc));
-  const pair = apply(g, [constant(transformGraph(f)), ...xs], f.loc);
-  const back = applyPrim(g, tupleGet, [pair, constant(1)], f.loc);
-  const sens = apply(g, [back, constant(1)], f.loc);
-  const ds = xs.map((_, i) => applyPrim(g, tupleGet, [sens, constant(i + 1)], f.loc));
-  g.output = ds.length === 1 ? ds[0]! : applyPrim(g, makeTuple, ds, f.loc);
+  const spec: GradientSpec = { kind: "grad", nums: xs.map((_, i) => i), single: xs.length === 1 };
+  g.output = gradientBody(g, constant(transformGraph(f)), xs, spec, `grad(${f.name})`);
   return g;
 }

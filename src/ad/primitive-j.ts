@@ -8,11 +8,24 @@ import { backpropRules, type RuleBuilder } from "./backprop-rules.js";
 
 const cache = new Map<Primitive, Map<number, Graph>>();
 
+/** Primitives whose J is not built from a backprop rule (the differentiation builtins). */
+const special = new Map<Primitive, (arity: number) => Graph>();
+
+export function registerSpecialJ(p: Primitive, build: (arity: number) => Graph): void {
+  special.set(p, build);
+}
+
 export function primitiveJ(p: Primitive, arity: number): Graph {
   let byArity = cache.get(p);
   if (byArity === undefined) cache.set(p, (byArity = new Map()));
   const known = byArity.get(arity);
   if (known !== undefined) return known;
+  const build = special.get(p);
+  if (build !== undefined) {
+    const g = build(arity);
+    byArity.set(arity, g);
+    return g;
+  }
   const rule = backpropRules.get(p);
   if (rule === undefined) throw new PrimError(`cannot differentiate through '${p.name}' yet`);
 

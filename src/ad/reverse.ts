@@ -13,7 +13,7 @@ import { evaluationOrderWithClosures } from "../ir/order.js";
 import { PrimError } from "../ir/primitive.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
-import { EnvKey, EnvValue, isPrimitive } from "../ir/values.js";
+import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
 import { primitiveJ } from "./primitive-j.js";
 
 export interface TransformedClosure {
@@ -25,6 +25,25 @@ export interface TransformedClosure {
 
 const units = new WeakMap<Graph, TransformedClosure>();
 
+/** For each J-world node a transformed closure may capture, the primal node it stands for. */
+const standsFor = new WeakMap<Node, Node>();
+
+/**
+ * A sensitivity of J-world values, with environment keys (J-world nodes that transformed closures
+ * captured) mapped back to the primal nodes they stand for — what a sensitivity of J(f) is as one
+ * of f.
+ */
+export function unJ(v: Value): Value {
+  if (v instanceof EnvValue) {
+    const entries = new Map<Node, Value>();
+    for (const [k, s] of v.entries) entries.set(standsFor.get(k) ?? k, unJ(s));
+    return new EnvValue(entries);
+  }
+  if (isTuple(v)) return v.map(unJ);
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(unJ));
+  return v;
+}
+
 /** J of a graph, with the correspondence of free variables needed to transform its closures. */
 export function transformClosure(root: Graph): TransformedClosure {
   const known = units.get(root);
@@ -34,7 +53,9 @@ export function transformClosure(root: Graph): TransformedClosure {
   const members = closuresOf(root, analysis);
   const unit = new Unit(analysis, members);
   const wrapper = newGraph(`${root.name}/env`, null);
-  for (const fv of rootFvs) unit.nodes.set(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
+  for (const fv of rootFvs) {
+    unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
+  }
   // The result is cached before the bodies are filled, so recursion through closed graphs ends.
   const forward = unit.graphs.get(root)!;
   const result: TransformedClosure = { forward, envIndex: [] };
@@ -73,7 +94,7 @@ function byDepth(graphs: readonly Graph[], analysis: Analysis): Graph[] {
 
 class Unit {
   readonly graphs = new Map<Graph, Graph>();
-  readonly nodes = new Map<Node, Node>();
+  private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
 
   constructor(
@@ -82,9 +103,14 @@ class Unit {
   ) {
     for (const g of members) {
       const fg = newGraph(`${g.name}▶`, g.loc);
-      for (const p of g.parameters) this.nodes.set(p, addParameter(fg, p.name, p.loc));
+      for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
       this.graphs.set(g, fg);
     }
+  }
+
+  map(primal: Node, j: Node): void {
+    this.nodes.set(primal, j);
+    standsFor.set(j, primal);
   }
 
   /** The J-world node standing for primal node `n`; `calleeArity` is set when `n` is called. */
@@ -114,7 +140,7 @@ class Unit {
       if (n.kind !== "apply") continue;
       const inputs = n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : null));
       const pair = apply(fg, inputs, n.loc);
-      this.nodes.set(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
+      this.map(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
       this.bprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
     }
     const back = this.backpropagator(g, order);

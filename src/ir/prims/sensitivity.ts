@@ -107,3 +107,38 @@ export const recordAt = definePrim({
 
 /** The value of `x`, with derivative zero (SPEC §4). */
 export const stopGradient = definePrim({ name: "stop_gradient", args: 1, effect: "none", impl: ([x]) => x! });
+
+/** `expect_num(y, label)`: `y`, which `grad` needs to be a Num. */
+export const expectNumOutput = definePrim({
+  name: "expect_num",
+  args: 2,
+  impl: ([y, label]) => {
+    if (typeof y === "number") return y;
+    throw new PrimError(
+      `${expectString("expect_num", label!)} needs a function that returns a Num, but it returned a ${typeName(y!)}; use vjp (or jacobian) for other results`,
+    );
+  },
+});
+
+/** A sensitivity as the user sees it: shaped like the argument, `()` where there is no derivative. */
+export function userGradient(sens: Value, primal: Value): Value {
+  if (typeof primal === "number" || primal instanceof Tensor) return sens;
+  if (isTuple(primal) && isTuple(sens)) return primal.map((p, i) => userGradient(sens[i]!, p));
+  if (primal instanceof RecordValue && sens instanceof RecordValue) {
+    return new RecordValue(primal.keys, primal.values.map((p, i) => userGradient(sens.values[i]!, p)));
+  }
+  return UNIT;
+}
+
+/** `user_gradient(sens, primal)`. */
+export const userGradientPrim = definePrim({ name: "user_gradient", args: 2, impl: ([s, p]) => userGradient(s!, p!) });
+
+/** The inverse of user_gradient: a user-shaped sensitivity back in the shape of `sens`. */
+export function fromUserGradient(d: Value, sens: Value): Value {
+  if (d instanceof Unit) return zerosLike(sens);
+  if (isTuple(d) && isTuple(sens)) return d.map((x, i) => fromUserGradient(x, sens[i]!));
+  if (d instanceof RecordValue && sens instanceof RecordValue) return new RecordValue(d.keys, d.values.map((x, i) => fromUserGradient(x, sens.values[i]!)));
+  return d;
+}
+
+export const fromUserGradientPrim = definePrim({ name: "from_user_gradient", args: 2, impl: ([d, s]) => fromUserGradient(d!, s!) });
