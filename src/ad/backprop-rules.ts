@@ -32,9 +32,10 @@ rule(S.sub, (b, _, __, d) => [d, b(S.neg, d)]);
 rule(S.mul, (b, [x, y], _, d) => [b(S.mul, d, y!), b(S.mul, d, x!)]);
 rule(S.div, (b, [, y], out, d) => [b(S.div, d, y!), b(S.neg, b(S.div, b(S.mul, d, out), y!))]);
 rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!, y!))))]);
+// At x = 0 the factors log(x) and x ** (y - 1) are infinite where the derivative is 0, as in JAX.
 rule(S.pow, (b, [x, y], out, d) => [
-  b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))),
-  b(S.mul, d, b(S.mul, out, b(S.log, x!))),
+  b(S.where, b(S.eq, y!, b.c(0)), b.c(0), b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))))),
+  b(S.where, b(S.eq, x!, b.c(0)), b.c(0), b(S.mul, d, b(S.mul, out, b(S.log, x!)))),
 ]);
 rule(S.neg, (b, _, __, d) => [b(S.neg, d)]);
 rule(S.atan2, (b, [y, x], _, d) => {
@@ -80,8 +81,9 @@ rule(T.makeRecord, (b, [keys, ...values], _, d) => [b(D.zerosLikePrim, keys!), .
 rule(T.recordGet, (b, [r, key], _, d) => [b(D.recordSet, b(D.zerosLikePrim, r!), key!, d), b(D.zerosLikePrim, key!)]);
 rule(T.index, (b, [t, ...indices], _, d) => {
   if (indices.length !== 1) throw new Error("internal: multi-index of a tuple");
-  return [b(D.tupleSet, b(D.zerosLikePrim, t!), indices[0]!, d), b(D.zerosLikePrim, indices[0]!)];
+  return [b(D.indexAdd, b(D.zerosLikePrim, t!), indices[0]!, d), b(D.zerosLikePrim, indices[0]!)];
 });
+rule(D.indexAdd, (b, [, i], _, d) => [d, b(D.zerosLikePrim, i!), b(T.index, d, i!)]);
 rule(T.switchPrim, (b, [c, x, y], _, d) => [
   b(D.zerosLikePrim, c!),
   b(T.switchPrim, c!, d, b(D.zerosLikePrim, x!)),

@@ -1,49 +1,15 @@
 // The differentiation builtins of SPEC §4. They are ordinary function values: `grad(f)` is a
 // function that, when called, transforms f's graph with J (cached per graph), runs f▶ and then
 // its backpropagator on the VM through the host.
-import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import { addParameter, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
-import { userGradient, zerosLikePrim } from "../ir/prims/sensitivity.js";
-import { makeTuple } from "../ir/prims/structural.js";
-import { Closure, EnvValue, isPrimitive, isTuple, RecordValue, typeName, type Value } from "../ir/values.js";
-import { gradientClosureGraph, type GradientSpec } from "./gradient-graph.js";
-import { primitiveJ, registerSpecialJ } from "./primitive-j.js";
-import { transformClosure, unJ } from "./reverse.js";
-
-/** J of a runtime value: functions become their transformed selves; data is its own J. */
-export function jValue(v: Value): Value {
-  if (v instanceof Closure) {
-    const t = transformClosure(v.graph);
-    return new Closure(t.forward, t.envIndex.map((i) => jValue(v.env[i]!)));
-  }
-  if (isPrimitive(v)) {
-    if (v.minArgs !== v.maxArgs) throw new PrimError(`cannot differentiate '${v.name}' passed as a value`);
-    return new Closure(primitiveJ(v, v.minArgs), []);
-  }
-  if (isTuple(v)) return v.map(jValue);
-  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(jValue));
-  return v;
-}
-
-interface Linearized {
-  readonly value: Value;
-  /** The sensitivity of each argument, for an output sensitivity. */
-  readonly backprop: (sens: Value) => Value[];
-}
-
-function linearize(host: HostContext, f: Value, args: Value[]): Linearized {
-  const pair = host.call(jValue(f), args.map(jValue));
-  if (!isTuple(pair) || pair.length !== 2) throw new Error("internal: J(f) did not return a pair");
-  const [value, back] = pair as [Value, Value];
-  return {
-    value: value!,
-    backprop: (sens) => {
-      const all = host.call(back!, [sens]);
-      if (!isTuple(all)) throw new Error("internal: a backpropagator did not return a tuple");
-      return args.map((a, i) => userGradient(all[i + 1]!, a));
-    },
-  };
-}
+import { definePrim, PrimError, type Primitive } from "../ir/primitive.js";
+import { addParameter, apply, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
+import { zerosLikePrim } from "../ir/prims/sensitivity.js";
+import { makeTuple, tupleGet } from "../ir/prims/structural.js";
+import { Closure, EnvValue, isPrimitive, isTuple, typeName, type Value } from "../ir/values.js";
+import { gradientClosureGraph, vjpClosureGraph, type GradientSpec } from "./gradient-graph.js";
+import { registerSpecialJ } from "./primitive-j.js";
+import { jValue } from "./j-value.js";
+import { unJ } from "./reverse.js";
 
 function nameOf(f: Value): string {
   return f instanceof Closure ? f.graph.name : isPrimitive(f) ? f.name : typeName(f);
@@ -132,16 +98,37 @@ const capturedSensitivity = definePrim({
 registerSpecialJ(grad, (arity) => gradientJ("grad", arity));
 registerSpecialJ(valueAndGrad, (arity) => gradientJ("value_and_grad", arity));
 
+function vjpClosure(jf: Value): Closure {
+  return new Closure(vjpClosureGraph(arityOf("vjp", jf), nameOf(jf).replace(/▶+$/, "")), [jf]);
+}
+
 /** `vjp(f, x…)` is `(f(x…), backprop)`, with `backprop(sens)` a tuple of one gradient per argument. */
 export const vjp = definePrim({
   name: "vjp",
   args: [1, Infinity],
   impl: ([f, ...xs], host) => {
     expectFunction("vjp", f!);
-    const lin = linearize(host, f!, xs);
-    const backprop = definePrim({ name: `vjp(${nameOf(f!)}).backprop`, args: 1, impl: ([s]) => lin.backprop(s!) });
-    return [lin.value, backprop];
+    return host.call(vjpClosure(jValue(f!)), xs);
   },
+});
+
+/**
+ * J of `vjp`, for functions that call it and are differentiated: run J of the vjp closure on
+ * the arguments, and hand the sensitivity of J(f) back with f's keys, as for grad.
+ */
+registerSpecialJ(vjp, (arity) => {
+  const fwd = newGraph("vjp▶", null);
+  const [f, ...xs] = Array.from({ length: arity }, (_, i) => addParameter(fwd, i === 0 ? "f" : `x${i - 1}`, null));
+  const ofJ = definePrim({ name: "vjp_of_j", args: 1, impl: ([jf]) => jValue(vjpClosure(jf!)) });
+  const pair = apply(fwd, [applyPrim(fwd, ofJ, [f!], null), ...xs], null);
+  const back = newGraph("◀vjp", null);
+  const d = addParameter(back, "d", null);
+  const r = apply(back, [applyPrim(fwd, tupleGet, [pair, constant(1)], null), d], null);
+  const dxs = xs.map((_, i) => applyPrim(back, tupleGet, [r, constant(i + 1)], null));
+  const df = applyPrim(back, capturedSensitivity, [applyPrim(back, tupleGet, [r, constant(0)], null)], null);
+  back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), df, ...dxs], null);
+  fwd.output = applyPrim(fwd, makeTuple, [applyPrim(fwd, tupleGet, [pair, constant(0)], null), constant(back)], null);
+  return fwd;
 });
 
 export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map([

@@ -4,6 +4,7 @@
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node } from "../ir/graph.js";
 import { expectNumOutput, userGradientPrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
+import { jValuePrim } from "./j-value.js";
 import { transformGraph } from "./reverse.js";
 
 export interface GradientSpec {
@@ -14,8 +15,13 @@ export interface GradientSpec {
   readonly single: boolean;
 }
 
+/** `jf(j_value(x)…)`: functions among the arguments must be called in the J world too. */
+function callJ(g: Graph, jf: Node, xs: readonly Node[]): Node {
+  return apply(g, [jf, ...xs.map((x) => applyPrim(g, jValuePrim, [x], g.loc))], g.loc);
+}
+
 function gradientBody(g: Graph, jf: Node, xs: readonly Node[], spec: GradientSpec, label: string): Node {
-  const pair = apply(g, [jf, ...xs], g.loc);
+  const pair = callJ(g, jf, xs);
   const y = applyPrim(g, expectNumOutput, [applyPrim(g, tupleGet, [pair, constant(0)], g.loc), constant(label)], g.loc);
   const sens = apply(g, [applyPrim(g, tupleGet, [pair, constant(1)], g.loc), constant(1)], g.loc);
   const gs = spec.nums.map((k) => applyPrim(g, userGradientPrim, [applyPrim(g, tupleGet, [sens, constant(k + 1)], g.loc), xs[k]!], g.loc));
@@ -50,5 +56,29 @@ export function gradientGraph(f: Graph): Graph {
   const xs = f.parameters.map((p) => addParameter(g, p.name, p.loc));
   const spec: GradientSpec = { kind: "grad", nums: xs.map((_, i) => i), single: xs.length === 1 };
   g.output = gradientBody(g, constant(transformGraph(f)), xs, spec, `grad(${f.name})`);
+  return g;
+}
+
+/**
+ * The graph of `vjp(f, ·)` for an f of `arity` parameters, closing over J(f): it returns the
+ * value and a backpropagator closure whose result has one gradient per argument.
+ */
+export function vjpClosureGraph(arity: number, label: string): Graph {
+  const key = `vjp|${arity}|${label}`;
+  const known = closures.get(key);
+  if (known !== undefined) return known;
+  const env = newGraph(`${label}/env`, null);
+  const jf = addParameter(env, "jf", null);
+  const g = newGraph(`vjp(${label})`, null);
+  const xs = Array.from({ length: arity }, (_, i) => addParameter(g, `x${i}`, null));
+  const pair = callJ(g, jf, xs);
+  const back = applyPrim(g, tupleGet, [pair, constant(1)], null);
+  const bp = newGraph(`vjp(${label}).backprop`, null);
+  const s = addParameter(bp, "sens", null);
+  const all = apply(bp, [back, s], null);
+  const gs = xs.map((x, i) => applyPrim(bp, userGradientPrim, [applyPrim(bp, tupleGet, [all, constant(i + 1)], null), x], null));
+  bp.output = applyPrim(bp, makeTuple, gs, null);
+  g.output = applyPrim(g, makeTuple, [applyPrim(g, tupleGet, [pair, constant(0)], null), constant(bp)], null);
+  closures.set(key, g);
   return g;
 }

@@ -44,6 +44,21 @@ export function unJ(v: Value): Value {
   return v;
 }
 
+/** The transpose of unJ: a sensitivity with primal keys, given back the J-world keys `like` has. */
+export function reJ(d: Value, like: Value): Value {
+  if (like instanceof EnvValue && d instanceof EnvValue) {
+    const entries = new Map<Node, Value>();
+    for (const [k, v] of like.entries) {
+      const s = d.entries.get(standsFor.get(k) ?? k);
+      if (s !== undefined) entries.set(k, reJ(s, v));
+    }
+    return new EnvValue(entries);
+  }
+  if (isTuple(like) && isTuple(d)) return d.map((x, i) => reJ(x, like[i]!));
+  if (like instanceof RecordValue && d instanceof RecordValue) return new RecordValue(d.keys, d.values.map((x, i) => reJ(x, like.values[i]!)));
+  return d;
+}
+
 /** J of a graph, with the correspondence of free variables needed to transform its closures. */
 export function transformClosure(root: Graph): TransformedClosure {
   const known = units.get(root);

@@ -32,8 +32,11 @@ export function isLocated(e: unknown): e is MyxError {
   return e instanceof MyxError && e.diagnostics.every((d) => d.trace !== undefined);
 }
 
-export function runtimeError(e: unknown, span: Span | null, trace: readonly TraceFrame[]): MyxError {
+export function runtimeError(e: unknown, failedAt: Span | null, trace: readonly TraceFrame[]): MyxError {
   if (isLocated(e)) return e;
+  // Code the compiler generated (a gradient graph, say) has no source of its own: the error is
+  // then reported where the user's code called into it.
+  const span = failedAt ?? trace.find((f) => f.span !== null)?.span ?? null;
   const at = (message: string): Diagnostic => ({ ...diagnosticAt(span, message), trace });
   if (e instanceof MyxError) {
     // A primitive that compiles code (grad) may report a diagnostic with a place of its own.

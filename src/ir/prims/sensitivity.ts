@@ -2,7 +2,8 @@
 // sensitivities of any structure, environments (the sensitivities of closures), and functional
 // updates of tuples and records that scatter a sensitivity back into one place.
 import { definePrim, PrimError } from "../primitive.js";
-import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
+import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
+import { sliceBounds } from "./structural.js";
 import { expectNum, expectString, normalizeIndex } from "./check.js";
 
 /** The additive zero with the structure of `v`; values that carry no derivative give `()`. */
@@ -142,3 +143,25 @@ export function fromUserGradient(d: Value, sens: Value): Value {
 }
 
 export const fromUserGradientPrim = definePrim({ name: "from_user_gradient", args: 2, impl: ([d, s]) => fromUserGradient(d!, s!) });
+
+/**
+ * `index_add(t, i, d)`: `t` with `d` added at index `i` (a whole number or a slice): the
+ * sensitivity of indexing scattered back into the indexed tuple.
+ */
+export const indexAdd = definePrim({
+  name: "index_add",
+  args: 3,
+  impl: ([t, i, d]) => {
+    if (!isTuple(t!)) throw new PrimError(`internal: index_add into a ${typeName(t!)}`);
+    const out = t.slice();
+    if (i instanceof SliceValue) {
+      const [lo, hi] = sliceBounds(i, t.length);
+      if (!isTuple(d!) || d.length !== hi - lo) throw new PrimError("internal: the sensitivity of a slice has the wrong length");
+      for (let k = lo; k < hi; k++) out[k] = addSens(out[k]!, d[k - lo]!);
+    } else {
+      const k = normalizeIndex("index_add", i!, t.length);
+      out[k] = addSens(out[k]!, d!);
+    }
+    return out;
+  },
+});

@@ -58,7 +58,7 @@ export const makeSlice = definePrim({
   impl: ([lo, hi]) => new SliceValue(lo instanceof Unit ? null : expectNum("slice", lo!), hi instanceof Unit ? null : expectNum("slice", hi!)),
 });
 
-function sliceBounds(s: SliceValue, length: number): [number, number] {
+export function sliceBounds(s: SliceValue, length: number): [number, number] {
   const clamp = (v: number | null, dflt: number): number => {
     if (v === null) return dflt;
     if (!Number.isInteger(v)) throw new PrimError(`slice bounds must be whole numbers, got ${v}`);
