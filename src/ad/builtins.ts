@@ -9,6 +9,7 @@ import { Closure, EnvValue, isPrimitive, isTuple, typeName, type Value } from ".
 import { gradientClosureGraph, vjpClosureGraph, type GradientSpec } from "./gradient-graph.js";
 import { registerSpecialJ } from "./primitive-j.js";
 import { jValue } from "./j-value.js";
+import { jvp } from "./jvp.js";
 import { unJ } from "./reverse.js";
 
 function nameOf(f: Value): string {
@@ -135,4 +136,5 @@ export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map([
   ["grad", grad],
   ["value_and_grad", valueAndGrad],
   ["vjp", vjp],
+  ["jvp", jvp],
 ]);

@@ -22,7 +22,9 @@ function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
     return (analysis.freeVariables.get(n.value) ?? []).filter((f) => f.kind !== "constant" && f.graph === g);
   };
   const deps = (n: Node): Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
-  const stack: { node: Node; next: number }[] = g.output === null ? [] : [{ node: g.output, next: 0 }];
+  // An output that is a free variable (a branch returning an outer value) belongs to its own graph.
+  const out = g.output;
+  const stack: { node: Node; next: number }[] = out === null || (out.kind !== "constant" && out.graph !== g) ? [] : [{ node: out, next: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const ds = deps(top.node);

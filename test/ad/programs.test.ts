@@ -70,6 +70,21 @@ def gf(w, xs) = grad(f, (0, 1))(w, xs);`;
     checkGradAgainstFd(src, "f", [[1, 3], [-1, 3]], { args: [1] });
     expect(run("def f(a, x) { def p(n) = if n == 0 { 1 } else { a * x * p(n - 1) }; p(3) }\nprint(grad(f, (0, 1))(2, 3));")).toBe("(324, 216)\n");
   });
+
+  // Found by property.test.ts: J fails with an internal error when a computed local (not a
+  // parameter) is captured by a closure and also used directly inside an `if` branch, in some
+  // orders (`if c { g() } else { s }` works; `if c { s } else { g() }` does not). The message
+  // depends on whether the local depends on x: "graph f▶ encloses itself" if it does, "J(f)
+  // has a free variable outside its closure" if it does not.
+  it("differentiates an if branch using a local that a closure also captures (local depends on x)", () => {
+    const src = "def f(x) { let s = x * 2; let g = || s; if x > 0 { s } else { g() } }";
+    expect(run(`${src}\nprint(grad(f)(1), grad(f)(-1));`)).toBe("2 2\n");
+  });
+
+  it("differentiates an if branch using a local that a closure also captures (constant local)", () => {
+    const src = "def f(x) { let s = 2 * 3; let g = || s * x; g() + (if x < 0.5 { 0.5 } else { s }) }";
+    expect(run(`${src}\nprint(grad(f)(0), grad(f)(1));`)).toBe("6 6\n");
+  });
 });
 
 describe("recursion and loops", () => {
