@@ -42,15 +42,11 @@ rule(S.atan2, (b, [y, x], _, d) => {
   const r2 = b(S.add, b(S.mul, x!, x!), b(S.mul, y!, y!));
   return [b(S.div, b(S.mul, d, x!), r2), b(S.neg, b(S.div, b(S.mul, d, y!), r2))];
 });
-// At a tie the first argument takes the sensitivity, as JAX does for max.
-rule(S.maximum, (b, [x, y], _, d) => {
-  const first = b(S.ge, x!, y!);
-  return [b(S.where, first, d, b.c(0)), b(S.where, first, b.c(0), d)];
-});
-rule(S.minimum, (b, [x, y], _, d) => {
-  const first = b(S.le, x!, y!);
-  return [b(S.where, first, d, b.c(0)), b(S.where, first, b.c(0), d)];
-});
+/** At a tie each argument takes half the sensitivity, as JAX's balanced rule does: x's share. */
+export const tieShare = (b: RuleBuilder, x: Node, y: Node, wins: Primitive): Node =>
+  b(S.where, b(S.eq, x, y), b.c(0.5), b(S.where, b(wins, x, y), b.c(1), b.c(0)));
+rule(S.maximum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.gt)), b(S.mul, d, tieShare(b, y!, x!, S.gt))]);
+rule(S.minimum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.lt)), b(S.mul, d, tieShare(b, y!, x!, S.lt))]);
 rule(S.where, (b, [c], _, d) => [b(D.zerosLikePrim, c!), b(S.where, c!, d, b.c(0)), b(S.where, c!, b.c(0), d)]);
 
 unary(S.sin, (b, x) => b(S.cos, x));

@@ -3,6 +3,7 @@
 // to their arguments, so a function passed as an argument is called in the J world too.
 import { addParameter, applyPrim, constant, newGraph } from "../ir/graph.js";
 import { definePrim, PrimError } from "../ir/primitive.js";
+import { globalGet } from "../ir/prims/program.js";
 import { zerosLikePrim } from "../ir/prims/sensitivity.js";
 import { makeTuple } from "../ir/prims/structural.js";
 import { Closure, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
@@ -42,5 +43,18 @@ registerSpecialJ(jValuePrim, () => {
   const d = addParameter(back, "d", null);
   back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, unJPrim, [d], null)], null);
   fwd.output = applyPrim(fwd, makeTuple, [applyPrim(fwd, jValuePrim, [x], null), constant(back)], null);
+  return fwd;
+});
+
+// A top-level `let` read inside a differentiated function is a constant of it; if it holds a
+// function, the J world needs that function's J.
+registerSpecialJ(globalGet, () => {
+  const fwd = newGraph("global_get▶", null);
+  const name = addParameter(fwd, "name", null);
+  const back = newGraph("◀global_get", null);
+  addParameter(back, "d", null);
+  back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, zerosLikePrim, [name], null)], null);
+  const value = applyPrim(fwd, jValuePrim, [applyPrim(fwd, globalGet, [name], null)], null);
+  fwd.output = applyPrim(fwd, makeTuple, [value, constant(back)], null);
   return fwd;
 });

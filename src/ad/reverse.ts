@@ -15,6 +15,7 @@ import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitiv
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
 import { primitiveJ } from "./primitive-j.js";
+import { byDepth, closuresOf } from "./units.js";
 
 export interface TransformedClosure {
   /** G▶: its free variables stand for G's, in the order `envIndex` gives. */
@@ -81,30 +82,6 @@ export function transformClosure(root: Graph): TransformedClosure {
   (result.envIndex as number[]).push(...forwardFvs.map((n) => params.indexOf(n as (typeof params)[number])));
   if (result.envIndex.some((i) => i < 0)) throw new Error(`internal: J(${root.name}) has a free variable outside its closure`);
   return result;
-}
-
-/**
- * The graphs transformed with `root`: those it reaches, not through a graph that closes over
- * nothing (that one is a unit of its own), which close over something.
- */
-function closuresOf(root: Graph, analysis: Analysis): Graph[] {
-  const members = [root];
-  for (let i = 0; i < members.length; i++) {
-    for (const g of analysis.graphConstants.get(members[i]!) ?? []) {
-      if (!members.includes(g) && (analysis.freeVariables.get(g)?.length ?? 0) > 0) members.push(g);
-    }
-  }
-  return members;
-}
-
-/** Parents before children: a graph's free variables are mapped once its ancestors are filled. */
-function byDepth(graphs: readonly Graph[], analysis: Analysis): Graph[] {
-  const depth = (g: Graph): number => {
-    let k = 0;
-    for (let p = analysis.parent.get(g) ?? null; p !== null; p = analysis.parent.get(p) ?? null) k++;
-    return k;
-  };
-  return [...graphs].sort((a, b) => depth(a) - depth(b));
 }
 
 class Unit {

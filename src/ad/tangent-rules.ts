@@ -8,7 +8,7 @@ import * as P from "../ir/prims/program.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
-import type { RuleBuilder } from "./backprop-rules.js";
+import { tieShare, type RuleBuilder } from "./backprop-rules.js";
 import { jValuePrim } from "./j-value.js";
 import { forwardValuePrim } from "./jvp.js";
 
@@ -39,15 +39,19 @@ rule(S.mul, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, y!), b(S.mul, x!,
 rule(S.div, (b, [, y], out, [dx, dy]) => b(S.div, b(S.sub, dx!, b(S.mul, out, dy!)), y!));
 rule(S.mod, (b, [x, y], _, [dx, dy]) => b(S.sub, dx!, b(S.mul, dy!, b(S.floor, b(S.div, x!, y!)))));
 rule(S.pow, (b, [x, y], out, [dx, dy]) =>
-  b(S.add, scaled(b, dx!, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))), scaled(b, dy!, b(S.mul, out, b(S.log, x!)))),
+  b(
+    S.add,
+    scaled(b, dx!, b(S.where, b(S.eq, y!, b.c(0)), b.c(0), b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))))),
+    scaled(b, dy!, b(S.where, b(S.eq, x!, b.c(0)), b.c(0), b(S.mul, out, b(S.log, x!)))),
+  ),
 );
 rule(S.neg, (b, _, __, [dx]) => b(S.neg, dx!));
 rule(S.atan2, (b, [y, x], _, [dy, dx]) =>
   b(S.div, b(S.sub, b(S.mul, x!, dy!), b(S.mul, y!, dx!)), b(S.add, b(S.mul, x!, x!), b(S.mul, y!, y!))),
 );
-// At a tie the first argument's tangent wins, as its sensitivity does in reverse mode.
-rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.where, b(S.ge, x!, y!), dx!, dy!));
-rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.where, b(S.le, x!, y!), dx!, dy!));
+// At a tie the tangents are averaged, as JAX's balanced rule does (and reverse mode here).
+rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.gt)), b(S.mul, dy!, tieShare(b, y!, x!, S.gt))));
+rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.lt)), b(S.mul, dy!, tieShare(b, y!, x!, S.lt))));
 rule(S.where, (b, [c], _, [, da, db]) => b(S.where, c!, da!, db!));
 
 unary(S.sin, (b, x) => b(S.cos, x));

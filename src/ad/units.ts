@@ -1,6 +1,6 @@
 // What both AD transforms share about "units": a closure is transformed together with every graph
 // it can reach that closes over something, so that the images of captured nodes are known when
-// the nested graphs are filled. (reverse.ts still keeps private copies of these two helpers.)
+// the nested graphs are filled.
 import type { Graph } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 

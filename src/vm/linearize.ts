@@ -166,8 +166,8 @@ class Linearizer {
       case "branch":
         return this.emitBranch(node, s);
       case "seq":
-        // Free: `seq(a, b)` is b, and a has been emitted before it. (b may have been a tail call.)
-        this.slotOf.set(node, this.region().returned ? -1 : this.operand(node.inputs[2]!));
+        // Free: `seq(a…, b)` is b, and the a's have been emitted before it. (b may have been a tail call.)
+        this.slotOf.set(node, this.region().returned ? -1 : this.operand(node.inputs[node.inputs.length - 1]!));
         return;
       case "prim":
         return this.emitPrim(node, s.prim);
@@ -281,10 +281,10 @@ class Linearizer {
     if (!r.tail) return false;
     let m: Node = r.output;
     while (m !== n) {
-      if (m.kind !== "apply" || m.graph !== r.graph || this.shape(m).kind !== "seq" || !this.slotOf.has(m.inputs[1]!)) {
-        return false;
-      }
-      m = m.inputs[2]!;
+      if (m.kind !== "apply" || m.graph !== r.graph || this.shape(m).kind !== "seq") return false;
+      const last = m.inputs.length - 1;
+      if (!m.inputs.slice(1, last).every((e) => this.slotOf.has(e))) return false;
+      m = m.inputs[last]!;
     }
     return true;
   }
@@ -305,7 +305,7 @@ class Linearizer {
         const known = v.parameters.length === n.inputs.length - 1 && (v === this.graph || this.fv(v).length === 0);
         if (known) return { kind: "known", graph: v };
       } else if (isPrimitive(v)) {
-        return v === seq && n.inputs.length === 3 ? { kind: "seq" } : { kind: "prim", prim: v };
+        return v === seq && n.inputs.length >= 2 ? { kind: "seq" } : { kind: "prim", prim: v };
       }
     }
     return { kind: "call" };

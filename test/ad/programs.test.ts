@@ -189,6 +189,15 @@ print(back((1, {s: 0, p: 0})), back((0, {s: 1, p: 0})), back((0, {s: 0, p: 1})),
   it("lets grad and vjp see prints and top-level lets as the primal does", () => {
     expect(run('let k = 3;\ndef f(x) { print("at", x); k * x * x }\nprint(grad(f)(2));')).toBe("at 2\n12\n");
   });
+
+  it("calls a function held by a top-level let in the J world, in both modes", () => {
+    expect(run(`let sq = |x| x * x;\ndef f(x) = sq(x) + 1;\nprint(grad(f)(3), jvp(f, 3, 1));`)).toBe("6 (10, 6)\n");
+  });
+
+  it("splits the derivative of maximum and minimum evenly at a tie, as JAX does", () => {
+    expect(run(`print(grad(|a, b| maximum(a, b), (0, 1))(2, 2), grad(|a, b| minimum(a, b), (0, 1))(2, 2));`)).toBe("(0.5, 0.5) (0.5, 0.5)\n");
+    expect(run(`print(jvp(|a, b| maximum(a, b), (2, 2), (1, 0))[1], jvp(|a, b| minimum(a, b), (1, 3), (1, 0))[1]);`)).toBe("0.5 1\n");
+  });
 });
 
 describe("errors", () => {

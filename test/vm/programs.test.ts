@@ -25,6 +25,11 @@ describe("programs", () => {
     expect(run(`def depth(n) = if n == 0 { 0 } else { 1 + depth(n - 1) };\nprint(depth(1000000));`)).toBe("1000000\n");
   });
 
+  it("keeps a loop whose body has several statements a tail call", () => {
+    const m = compile(`var k = 100000;\nvar s = 0;\nwhile k > 0 { s = s + k; print(); k = k - 1; }\nprint(s);`, { maxDepth: 100, print: () => {} });
+    expect(m.run().endsWith("5000050000\n")).toBe(true);
+  });
+
   it("carries vars assigned in an if inside a loop", () => {
     expect(run(`var c = 0;\nfor i in 0..10 { if i % 2 == 0 { c = c + 1; } }\nprint(c);`)).toBe("5\n");
     expect(run(`var a = 0; var b = 1;\nfor i in 0..10 { let t = a + b; a = b; b = t; }\nprint(a, b);`)).toBe("55 89\n");
