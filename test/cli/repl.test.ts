@@ -15,6 +15,11 @@ describe("the REPL", () => {
     expect(r).toEqual({ status: 0, stdout: "10\n10\n", stderr: "" });
   });
 
+  it("differentiates functions defined in earlier inputs, to any order and in both modes", () => {
+    const r = repl("def f(x) = x * x * x;", "let df = grad(f);", "df(2)", "grad(df)(2)", "jvp(f, 2, 1)", "vjp(f, 2)[1](1)");
+    expect(r).toEqual({ status: 0, stdout: "12\n12\n(8, 12)\n(12,)\n", stderr: "" });
+  });
+
   it("shows values that are not (), strings quoted, and prints what print prints", () => {
     const r = repl('"hi"', "(1, {a: true})", "print(\"raw\", 2);", "()", "sin");
     expect(r.stdout).toBe('"hi"\n(1, {a: true})\nraw 2\n<fn sin>\n');
