@@ -7,6 +7,10 @@ import { lowerProgram, type TopScope } from "./ir/lower/program.js";
 import type { Module } from "./ir/module.js";
 import { Machine } from "./vm/index.js";
 import { differentiationBuiltins } from "./ad/builtins.js";
+import { setUnitOptimizer } from "./ad/hooks.js";
+import { idMark } from "./ir/graph.js";
+import { analyze } from "./ir/manager.js";
+import { optimize } from "./opt/optimize.js";
 import { toJs, toMyx } from "./vm/js-values.js";
 import { PrimError } from "./ir/primitive.js";
 import type { Value } from "./ir/values.js";
@@ -17,6 +21,8 @@ export { tuple } from "./vm/js-values.js";
 
 export interface FrontEndOptions {
   readonly filename?: string;
+  /** Run the optimizer on the program and on what differentiation builds (default true). */
+  readonly optimize?: boolean;
   /** REPL inputs see what earlier inputs defined. */
   readonly repl?: boolean;
   readonly scope?: TopScope;
@@ -35,6 +41,9 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   };
   const parsed = parseProgram(source, file);
   if (parsed.program === null) return fail(parsed.diagnostics);
+  const optimizing = options.optimize ?? true;
+  setUnitOptimizer(optimizing ? (roots, owned) => optimize(roots, owned) : null);
+  const mark = idMark();
   let lowered: ReturnType<typeof lowerProgram>;
   try {
     lowered = lowerProgram(parsed.program, { repl: options.repl ?? false, scope: options.scope, builtins: differentiationBuiltins });
@@ -43,12 +52,21 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
     return fail([{ file, line: 1, col: 1, span: null, message: "the program is nested too deeply to compile" }], e);
   }
   if (lowered.module === null) return fail(lowered.diagnostics);
+  const { main, defs } = lowered.module;
+  if (optimizing) {
+    // Only what this program made: graphs of earlier REPL inputs may already have run. Nothing
+    // is inlined here, so a runtime error still lists every call of the program in its trace.
+    const roots = [main, ...defs.values()];
+    optimize(roots, new Set(analyze(roots).graphs.filter((g) => g.id >= mark)), { inlineSize: 0 });
+  }
   return { module: lowered.module, scope: lowered.scope };
 }
 
 export interface CompileOptions {
   /** The name diagnostics give the source; also where `read_csv` paths are relative to. */
   readonly filename?: string;
+  /** Run the optimizer (default true); results are the same either way. */
+  readonly optimize?: boolean;
   /** Receives each line the program prints, as it is printed. */
   readonly print?: (line: string) => void;
   /** Calls (and loop iterations) after which the run stops with a MyxError. */
@@ -67,7 +85,7 @@ export interface MyxModule {
 export function compile(source: string, options: CompileOptions = {}): MyxModule {
   const file = options.filename ?? "<input>";
   const sources = new Map([[file, source]]);
-  const { module } = frontEnd(source, { filename: file });
+  const { module } = frontEnd(source, { filename: file, optimize: options.optimize ?? true });
   let captured: string[] | null = null;
   const machine = new Machine({
     print: (line) => {

@@ -30,7 +30,11 @@ const unary = (p: Primitive, k: (b: RuleBuilder, x: Node, y: Node) => Node): voi
 rule(S.add, (_, __, ___, d) => [d, d]);
 rule(S.sub, (b, _, __, d) => [d, b(S.neg, d)]);
 rule(S.mul, (b, [x, y], _, d) => [b(S.mul, d, y!), b(S.mul, d, x!)]);
-rule(S.div, (b, [, y], out, d) => [b(S.div, d, y!), b(S.neg, b(S.div, b(S.mul, d, out), y!))]);
+// ∂(x/y)/∂y = −(x/y)/y: with d/y computed once, both sensitivities share it.
+rule(S.div, (b, [, y], out, d) => {
+  const dx = b(S.div, d, y!);
+  return [dx, b(S.neg, b(S.mul, dx, out))];
+});
 rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!, y!))))]);
 // At x = 0 the factors log(x) and x ** (y - 1) are infinite where the derivative is 0, as in JAX.
 rule(S.pow, (b, [x, y], out, d) => [

@@ -14,6 +14,7 @@ import { PrimError } from "../ir/primitive.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
+import { optimizeUnit } from "./hooks.js";
 import { primitiveJ } from "./primitive-j.js";
 import { byDepth, closuresOf } from "./units.js";
 
@@ -60,6 +61,13 @@ export function reJ(d: Value, like: Value): Value {
   return d;
 }
 
+/**
+ * Units made while another is being filled (the closed graphs it calls) are optimized only when
+ * the outermost transform is done: before that, a graph they would inline may be half built.
+ */
+let filling = 0;
+const unoptimized: (() => void)[] = [];
+
 /** J of a graph, with the correspondence of free variables needed to transform its closures. */
 export function transformClosure(root: Graph): TransformedClosure {
   const known = units.get(root);
@@ -72,20 +80,37 @@ export function transformClosure(root: Graph): TransformedClosure {
   for (const fv of rootFvs) {
     unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
   }
-  // The result is cached before the bodies are filled, so recursion through closed graphs ends.
   const forward = unit.graphs.get(root)!;
-  const result: TransformedClosure = { forward, envIndex: [] };
+  let envIndex: number[] | null = null;
+  // The result is cached before the bodies are filled, so recursion through closed graphs ends.
+  // Its free variables are known only once it is optimized, so envIndex is computed on first use.
+  const result: TransformedClosure = {
+    forward,
+    get envIndex() {
+      if (envIndex === null) {
+        const params: readonly Node[] = wrapper.parameters;
+        envIndex = (analyze([forward]).freeVariables.get(forward) ?? []).map((n) => params.indexOf(n));
+        if (envIndex.some((i) => i < 0)) throw new Error(`internal: J(${root.name}) has a free variable outside its closure`);
+      }
+      return envIndex;
+    },
+  };
   units.set(root, result);
-  for (const g of byDepth(members, analysis)) unit.fill(g);
-  const forwardFvs = analyze([forward]).freeVariables.get(forward) ?? [];
-  const params = wrapper.parameters;
-  (result.envIndex as number[]).push(...forwardFvs.map((n) => params.indexOf(n as (typeof params)[number])));
-  if (result.envIndex.some((i) => i < 0)) throw new Error(`internal: J(${root.name}) has a free variable outside its closure`);
+  filling++;
+  try {
+    for (const g of byDepth(members, analysis)) unit.fill(g);
+    unoptimized.push(() => optimizeUnit([forward], unit.created));
+  } finally {
+    filling--;
+  }
+  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
   return result;
 }
 
 class Unit {
   readonly graphs = new Map<Graph, Graph>();
+  /** Every graph this unit made: the ones an optimizer may change before they first run. */
+  readonly created = new Set<Graph>();
   private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
 
@@ -94,9 +119,11 @@ class Unit {
     members: readonly Graph[],
   ) {
     for (const g of members) {
-      const fg = newGraph(`${g.name}▶`, g.loc);
+      // A branch stays a branch (the VM runs it in place), but a loop is no tail call any more.
+      const fg = newGraph(`${g.name}▶`, g.loc, { branch: g.flags.branch });
       for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
       this.graphs.set(g, fg);
+      this.created.add(fg);
     }
   }
 
@@ -142,6 +169,7 @@ class Unit {
   /** ◀g(d): contributions flow from each node to its inputs, users before what they use. */
   private backpropagator(g: Graph, order: readonly (Apply | Constant)[]): Graph {
     const back = newGraph(`◀${g.name}`, g.loc);
+    this.created.add(back);
     const d = addParameter(back, "d", null);
     const contributions = new Map<Node, Node[]>();
     const contribute = (n: Node, s: Node): void => {

@@ -16,6 +16,8 @@ export interface CliOptions {
   readonly grad: boolean;
   readonly format: "text" | "dot" | "json";
   readonly stats: boolean;
+  /** False with `--no-opt`: the program, and what differentiation builds, run unoptimized. */
+  readonly optimize: boolean;
 }
 
 /** A mistake in how `myx` was invoked (as opposed to one in the Myx program). */
@@ -25,8 +27,6 @@ export class UsageError extends Error {
 
 type Flag = "--debug" | "--no-opt" | "--max-depth" | "--max-steps" | "--fn" | "--grad" | "--format" | "--stats";
 
-// `--no-opt` is accepted where SPEC §6 lists it but read by nothing: there is no optimizer yet
-// to skip, so every run is already unoptimized.
 
 /** Flags that take a value, as `--flag VALUE` or `--flag=VALUE`. */
 const VALUED: ReadonlySet<Flag> = new Set<Flag>(["--max-depth", "--max-steps", "--fn", "--format"]);
@@ -108,11 +108,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     grad: seen.includes("--grad"),
     format,
     stats: seen.includes("--stats"),
+    optimize: !seen.includes("--no-opt"),
   };
 }
 
 function defaults(command: Command): CliOptions {
-  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, fn: null, grad: false, format: "text", stats: false };
+  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, fn: null, grad: false, format: "text", stats: false, optimize: true };
 }
 
 /** A limit is a positive whole number; `_` may group digits (`10_000_000`). */

@@ -4,13 +4,13 @@
 import { readFileSync } from "node:fs";
 import { frontEnd } from "../index.js";
 import type { Graph } from "../ir/graph.js";
-import { printGraphs } from "../ir/print.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
+import { optimize } from "../opt/optimize.js";
 import { Machine } from "../vm/index.js";
 import { UsageError, type CliOptions } from "./args.js";
+import { renderIr } from "./ir-output.js";
 import type { Output } from "./output.js";
 import { describeError } from "./report.js";
-import { irStats } from "./stats.js";
 
 /** SPEC §6: deep enough for honest recursion (10⁶ frames), shallow enough to stop a runaway. */
 export const DEFAULT_MAX_DEPTH = 10_000_000;
@@ -41,7 +41,7 @@ export function runCommand(options: CliOptions, file: string, out: Output): numb
   const source = readSource(file);
   const sources = new Map([[file, source]]);
   try {
-    const { module } = frontEnd(source, { filename: file });
+    const { module } = frontEnd(source, { filename: file, optimize: options.optimize });
     newMachine(options, out).run(module.main, []);
     out.flush();
     return 0;
@@ -55,7 +55,7 @@ export function runCommand(options: CliOptions, file: string, out: Output): numb
 export function checkCommand(options: CliOptions, file: string, out: Output): number {
   const source = readSource(file);
   try {
-    frontEnd(source, { filename: file });
+    frontEnd(source, { filename: file, optimize: options.optimize });
     return 0;
   } catch (e) {
     out.error(describeError(e, new Map([[file, source]]), file, options.debug));
@@ -65,12 +65,10 @@ export function checkCommand(options: CliOptions, file: string, out: Output): nu
 
 /** `myx ir FILE --fn NAME`: the graph of one top-level def and the graphs it reaches. */
 export function irCommand(options: CliOptions, file: string, name: string, out: Output): number {
-  // Refused before compiling: these are limits of this version of myx, not of the program.
-  if (options.format !== "text") throw new UsageError(`ir --format ${options.format} is not available yet`);
   const source = readSource(file);
   let defs: ReadonlyMap<string, Graph>;
   try {
-    defs = frontEnd(source, { filename: file }).module.defs;
+    defs = frontEnd(source, { filename: file, optimize: options.optimize }).module.defs;
   } catch (e) {
     out.error(describeError(e, new Map([[file, source]]), file, options.debug));
     return 1;
@@ -81,7 +79,8 @@ export function irCommand(options: CliOptions, file: string, name: string, out: 
     throw new UsageError(`no top-level def named '${name}' in ${file}${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
   }
   const shown = options.grad ? gradientGraph(graph) : graph;
-  out.line(options.stats ? JSON.stringify(irStats(shown)) : printGraphs(shown));
+  if (options.grad && options.optimize) optimize([shown], new Set([shown]));
+  out.line(renderIr(shown, options));
   out.flush();
   return 0;
 }

@@ -20,12 +20,13 @@ Usage:
 Options for run and repl:
   --max-depth N   nested (non-tail) calls allowed before a clean error (default 10000000)
   --max-steps N   calls plus loop iterations allowed before a clean error (default: no limit)
-  --no-opt        skip the optimizer (accepted; there is no optimizer yet, so it changes nothing)
+  --no-opt        skip the optimizer (results are the same; the IR and the speed are not)
 
 Options for ir:
   --fn NAME       the def to print (required)
+  --format FMT    text (default), dot (Graphviz: closures drawn inside the graphs they
+                  close over, free-variable uses dashed; render with 'dot -Tsvg'), or json
   --stats         print one line of JSON instead: {"graphs", "applies", "closures", "calls"}
-  --format text   output format (text only; dot and json are not available yet)
   --grad          the IR of its gradient w.r.t. all parameters (J-transformed, unoptimized)
   --no-opt        as for run
 

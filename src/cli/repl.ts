@@ -11,6 +11,7 @@ import { formatValue } from "../ir/format-value.js";
 import { emptyTopScope, type TopScope } from "../ir/lower/program.js";
 import { printGraphs } from "../ir/print.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
+import { optimize } from "../opt/optimize.js";
 import { Unit } from "../ir/values.js";
 import { parseProgram } from "../lang/parser.js";
 import type { Machine } from "../vm/index.js";
@@ -71,7 +72,7 @@ class Session {
     const file = `<repl:${this.sources.size + 1}>`;
     this.sources.set(file, source);
     try {
-      const { module, scope } = frontEnd(source, { filename: file, repl: true, scope: this.scope });
+      const { module, scope } = frontEnd(source, { filename: file, repl: true, scope: this.scope, optimize: this.options.optimize });
       // Adopted before running: if the run fails halfway, what it defined still exists, as in Python.
       this.scope = scope;
       const value = this.machine.run(module.main, []);
@@ -112,7 +113,9 @@ class Session {
       const known = [...this.scope.defs.keys()];
       return this.out.error(`no def named '${args[0]}'${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
     }
-    this.out.line(printGraphs(gradient ? gradientGraph(graph) : graph));
+    const shown = gradient ? gradientGraph(graph) : graph;
+    if (gradient && this.options.optimize) optimize([shown], new Set([shown]));
+    this.out.line(printGraphs(shown));
   }
 }
 

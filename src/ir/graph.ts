@@ -56,6 +56,11 @@ export type Node = Apply | Constant | Parameter;
 let nextId = 1;
 const freshId = (): number => nextId++;
 
+/** Graphs and nodes made from now on have ids at least this: how a stage tells what it made. */
+export function idMark(): number {
+  return nextId;
+}
+
 export function newGraph(name: string, loc: Span | null, flags: GraphFlags = {}): Graph {
   return { kind: "graph", id: freshId(), name, parameters: [], output: null, loc, flags };
 }

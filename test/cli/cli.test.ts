@@ -104,7 +104,6 @@ describe("usage errors (status 2)", () => {
     [["check", "hello.myx", "--fn", "f"], /^myx: option --fn does not apply to 'check'\n/],
     [["ir", "fns.myx"], /^myx: 'ir' needs --fn NAME/],
     [["ir", "fns.myx", "--fn", "nope"], /^myx: no top-level def named 'nope' in fns\.myx \(defined: f, make_adder, g\)\n/],
-    [["ir", "fns.myx", "--fn", "f", "--format", "dot"], /not available yet/],
     [["ir", "fns.myx", "--fn", "f", "--format", "svg"], /--format must be text, dot or json/],
   ])("myx %j", (args, message) => {
     const r = run(...args);

@@ -6,6 +6,7 @@ import { diagnosticAt, type Diagnostic } from "../../lang/diagnostics.js";
 import { apply, applyPrim, constant, type Graph, type Node } from "../graph.js";
 import type { Primitive } from "../primitive.js";
 import { seq } from "../prims/structural.js";
+import { isPure } from "../purity.js";
 import { UNIT } from "../values.js";
 
 /** The function (def, lambda or the top-level program) a var belongs to; branch and loop graphs are part of it. */
@@ -67,7 +68,7 @@ export class Cursor {
 
   /** Records `n` as something that must run here, in order, even if nothing uses its value. */
   keep(n: Node): Node {
-    if (n.kind === "apply" && n.graph === this.graph && !isEffectFree(n) && !this.effects.includes(n)) {
+    if (n.kind === "apply" && n.graph === this.graph && !isPure(n) && !this.effects.includes(n)) {
       this.effects.push(n);
     }
     return n;
@@ -86,13 +87,6 @@ export class Cursor {
     const before = this.effects.filter((e) => e !== value);
     this.graph.output = before.length === 0 ? value : applyPrim(this.graph, seq, [...before, value], null);
   }
-}
-
-function isEffectFree(n: Node & { kind: "apply" }): boolean {
-  const callee = n.inputs[0];
-  if (callee === undefined || callee.kind !== "constant") return false;
-  const v = callee.value;
-  return typeof v === "object" && v !== null && "kind" in v && v.kind === "primitive" && v.effect === "none";
 }
 
 export class Diagnostics {

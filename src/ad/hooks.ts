@@ -1,0 +1,17 @@
+// The optimizer is a later stage than AD, yet the graphs `grad` builds at run time must be
+// optimized before the VM first runs them. Whoever drives the pipeline (src/index.ts) installs
+// the optimizer here; AD calls it on each unit it has just transformed.
+import type { Graph } from "../ir/graph.js";
+
+export type UnitOptimizer = (roots: readonly Graph[], owned: Set<Graph>) => void;
+
+let installed: UnitOptimizer | null = null;
+
+/** Installs (or, with null, removes) the optimizer run on freshly transformed graphs. */
+export function setUnitOptimizer(optimizer: UnitOptimizer | null): void {
+  installed = optimizer;
+}
+
+export function optimizeUnit(roots: readonly Graph[], owned: Set<Graph>): void {
+  installed?.(roots, owned);
+}

@@ -1,0 +1,75 @@
+// Inlining: a call `G(args)` of a graph constant becomes a copy of G's body in the caller, with
+// G's parameters replaced by the arguments. Graphs nested in G (closures over G's nodes) are
+// copied with it, so the copies close over the caller's copies. Calling a closure built in the
+// same graph is the same operation (beta reduction): its free variables are already visible there.
+import { addParameter, apply, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import type { Analysis } from "../ir/manager.js";
+import type { Rewriter } from "./rewriter.js";
+
+/**
+ * A graph worth inlining at `site`: not recursive, small, and unchanged this round (the copy is
+ * made from the analysis, which describes the graphs as the round found them).
+ */
+export function inlinable(site: Apply, analysis: Analysis, recursive: (g: Graph) => boolean, maxSize: number, rw: Rewriter): Graph | null {
+  const callee = site.inputs[0]!;
+  if (!isConstantGraph(callee)) return null;
+  const g = callee.value;
+  if (g === site.graph || g.output === null || g.parameters.length !== site.inputs.length - 1 || recursive(g)) return null;
+  if (nested(g, analysis).some((h) => rw.touched.has(h))) return null;
+  return size(g, analysis) <= maxSize ? g : null;
+}
+
+/** Applies in g and every graph nested in it. */
+function size(g: Graph, analysis: Analysis): number {
+  let n = 0;
+  for (const h of nested(g, analysis)) n += analysis.applies.get(h)?.length ?? 0;
+  return n;
+}
+
+/** g and the graphs nested in it, parents first. */
+function nested(g: Graph, analysis: Analysis): Graph[] {
+  const out = [g];
+  for (let i = 0; i < out.length; i++) out.push(...(analysis.children.get(out[i]!) ?? []));
+  return out;
+}
+
+/** Replaces the call `site` by a copy of its callee's body; returns the copies of nested graphs. */
+export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewriter): Graph[] {
+  const host = site.graph;
+  const map = new Map<Node, Node>();
+  g.parameters.forEach((p, i) => map.set(p, site.inputs[i + 1]!));
+  const inner = nested(g, analysis).slice(1);
+  const graphCopies = new Map<Graph, Graph>();
+  for (const k of inner) {
+    const copy = newGraph(k.name, k.loc, { ...k.flags });
+    for (const p of k.parameters) map.set(p, addParameter(copy, p.name, p.loc));
+    graphCopies.set(k, copy);
+  }
+  // Two phases, so that copying needs no recursion however deep the body is.
+  const made: [Apply, Apply][] = [];
+  for (const k of [g, ...inner]) {
+    const owner = k === g ? host : graphCopies.get(k)!;
+    for (const a of analysis.applies.get(k) ?? []) {
+      // Code generated without a place of its own (a primitive's J) takes the call's.
+      const copy = apply(owner, [], a.loc ?? site.loc);
+      map.set(a, copy);
+      made.push([a, copy]);
+    }
+  }
+  const image = (n: Node): Node => {
+    const m = map.get(n);
+    if (m !== undefined) return m;
+    if (n.kind === "constant" && isGraph(n.value)) {
+      const copy = graphCopies.get(n.value);
+      if (copy !== undefined) return constant(copy, n.loc);
+    }
+    return n;
+  };
+  for (const [a, copy] of made) {
+    copy.inputs = a.inputs.map(image);
+    rw.track(copy);
+  }
+  for (const [k, copy] of graphCopies) copy.output = image(k.output!);
+  rw.replace(site, image(g.output!));
+  return [...graphCopies.values()];
+}

@@ -1,0 +1,76 @@
+// In-place rewriting of graphs the optimizer owns: replacing a node redirects every use of it
+// (inputs and graph outputs). The users come from the manager's analysis at the start of a round
+// and are kept current as the round rewrites, so a round never sees a stale use.
+import type { Apply, Graph, Node } from "../ir/graph.js";
+import type { Analysis } from "../ir/manager.js";
+
+interface Use {
+  readonly user: Apply;
+  readonly index: number;
+}
+
+export class Rewriter {
+  private readonly users = new Map<Node, Use[]>();
+  private readonly outputs = new Map<Node, Graph[]>();
+  private readonly replaced = new Map<Node, Node>();
+  /** Graphs whose body changed this round: the analysis no longer describes them. */
+  readonly touched = new Set<Graph>();
+  changed = false;
+
+  constructor(readonly analysis: Analysis) {
+    for (const [n, uses] of analysis.users) this.users.set(n, [...uses]);
+    for (const g of analysis.graphs) if (g.output !== null) this.outputOf(g.output).push(g);
+  }
+
+  private outputOf(n: Node): Graph[] {
+    let gs = this.outputs.get(n);
+    if (gs === undefined) this.outputs.set(n, (gs = []));
+    return gs;
+  }
+
+  /** What `n` has been replaced by this round, if anything (following chains of replacements). */
+  current(n: Node): Node {
+    let m = n;
+    for (let next = this.replaced.get(m); next !== undefined; next = this.replaced.get(m)) m = next;
+    return m;
+  }
+
+  usesOf(n: Node): readonly Use[] {
+    return this.users.get(n) ?? [];
+  }
+
+  /** Registers the inputs of an Apply the optimizer just made. */
+  track(a: Apply): void {
+    this.touched.add(a.graph);
+    a.inputs.forEach((input, index) => {
+      let list = this.users.get(input);
+      if (list === undefined) this.users.set(input, (list = []));
+      list.push({ user: a, index });
+    });
+  }
+
+  replace(old: Node, by: Node): void {
+    if (old === by) return;
+    this.changed = true;
+    this.replaced.set(old, by);
+    const moved = this.users.get(old) ?? [];
+    let list = this.users.get(by);
+    if (list === undefined) this.users.set(by, (list = []));
+    if (old.kind !== "constant") this.touched.add(old.graph);
+    for (const use of moved) {
+      if (use.user.inputs[use.index] !== old) continue;
+      this.touched.add(use.user.graph);
+      use.user.inputs[use.index] = by;
+      list.push(use);
+    }
+    this.users.set(old, []);
+    const graphs = this.outputs.get(old) ?? [];
+    for (const g of graphs) {
+      if (g.output !== old) continue;
+      g.output = by;
+      this.touched.add(g);
+    }
+    this.outputOf(by).push(...graphs);
+    this.outputs.set(old, []);
+  }
+}

@@ -1,0 +1,171 @@
+// Local rewrites: each looks at one Apply and returns the node that may replace it, or null.
+// They undo what AD and lowering build and leave behind: tuples taken apart right after being
+// made, environments read right after being written, switches on constants, statement sequences
+// of pure values, and arithmetic with neutral elements (only where IEEE-754 makes it exact).
+import { jValuePrim } from "../ad/j-value.js";
+import { apply, constant, isGraph, type Apply, type Node } from "../ir/graph.js";
+import type { Analysis } from "../ir/manager.js";
+import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
+import { isPure } from "../ir/purity.js";
+import * as S from "../ir/prims/scalar.js";
+import * as D from "../ir/prims/sensitivity.js";
+import * as T from "../ir/prims/structural.js";
+import { EnvKey, EnvValue, isPrimitive, isTuple, type Value } from "../ir/values.js";
+
+export type Rewrite = (a: Apply, analysis: Analysis) => Node | null;
+
+const primOf = (n: Node): Primitive | null =>
+  n.kind === "constant" && !isGraph(n.value) && isPrimitive(n.value) ? n.value : null;
+/** `n` if it is an application of `p`. */
+const callOf = (n: Node, p: Primitive): Apply | null => (n.kind === "apply" && primOf(n.inputs[0]!) === p ? n : null);
+const constValue = (n: Node): Value | undefined => (n.kind === "constant" && !isGraph(n.value) ? n.value : undefined);
+const isEmptyEnv = (n: Node): boolean => {
+  const v = constValue(n);
+  return v instanceof EnvValue && v.entries.size === 0;
+};
+
+/** Arithmetic whose result is a Num (or an Array) whenever it does not fail. */
+const NUMERIC = new Set<Primitive>([S.add, S.sub, S.mul, S.div, S.mod, S.pow, S.neg, S.sin, S.cos, S.tan, S.exp, S.log, S.sqrt, S.tanh]);
+
+/**
+ * Whether `n` is known to be a Num: a number, the result of arithmetic, or an operand that some
+ * arithmetic in its own graph also uses (if it were not a Num, that would fail in any case).
+ */
+function numeric(n: Node, graphOf: Apply, analysis: Analysis): boolean {
+  if (typeof constValue(n) === "number") return true;
+  if (n.kind === "apply" && NUMERIC.has(primOf(n.inputs[0]!)!)) return true;
+  return (analysis.users.get(n) ?? []).some(({ user }) => user !== graphOf && user.graph === graphOf.graph && NUMERIC.has(primOf(user.inputs[0]!)!));
+}
+
+const is = (n: Node, k: number): boolean => constValue(n) === k;
+
+function arithmetic(a: Apply, analysis: Analysis): Node | null {
+  const p = primOf(a.inputs[0]!);
+  if (p === null || a.inputs.length < 2) return null;
+  const [x, y] = [a.inputs[1]!, a.inputs[2]!];
+  const keep = (v: Node): Node | null => (numeric(v, a, analysis) ? v : null);
+  if (p === S.mul) return is(y, 1) ? keep(x) : is(x, 1) ? keep(y) : null;
+  if (p === S.div && is(y, 1)) return keep(x);
+  if (p === S.sub && is(y, 0)) return keep(x);
+  if (p === S.neg) {
+    const inner = callOf(x, S.neg);
+    return inner === null ? null : keep(inner.inputs[1]!);
+  }
+  return null;
+}
+
+function tuples(a: Apply): Node | null {
+  const p = primOf(a.inputs[0]!);
+  if (p !== T.tupleGet && p !== T.index) return null;
+  if (a.inputs.length !== 3) return null;
+  const [t, i] = [a.inputs[1]!, a.inputs[2]!];
+  const k = constValue(i);
+  if (typeof k !== "number" || !Number.isInteger(k)) return null;
+  const made = callOf(t, T.makeTuple);
+  if (made !== null) {
+    const items = made.inputs.slice(1);
+    const j = k < 0 ? k + items.length : k;
+    return j >= 0 && j < items.length ? items[j]! : null;
+  }
+  return null;
+}
+
+function control(a: Apply): Node | null {
+  const p = primOf(a.inputs[0]!);
+  if (p === T.switchPrim) {
+    const c = constValue(a.inputs[1]!);
+    return typeof c === "boolean" ? a.inputs[c ? 2 : 3]! : null;
+  }
+  if (p === T.seq) {
+    // Values that cannot fail or act need no place in the order; a nested seq is spliced in; the
+    // last operand is the value.
+    const last = a.inputs[a.inputs.length - 1]!;
+    const kept: Node[] = [];
+    for (const e of a.inputs.slice(1, -1)) {
+      const inner = callOf(e, T.seq);
+      if (inner !== null && inner.graph === a.graph) kept.push(...inner.inputs.slice(1));
+      else if (e !== last && !isPure(e)) kept.push(e);
+    }
+    if (kept.length === 0) return last;
+    if (kept.length === a.inputs.length - 2 && kept.every((e, i) => e === a.inputs[i + 1])) return null;
+    return apply(a.graph, [a.inputs[0]!, ...kept, last], a.loc);
+  }
+  return null;
+}
+
+function sensitivities(a: Apply, analysis: Analysis): Node | null {
+  const p = primOf(a.inputs[0]!);
+  // The zero of a function is an empty environment, whatever it closes over.
+  const arg = a.inputs[1];
+  if (p === D.zerosLikePrim && arg?.kind === "constant" && isGraph(arg.value)) return constant(EnvValue.empty, a.loc);
+  if (p === D.addSensPrim) {
+    const [x, y] = [a.inputs[1]!, a.inputs[2]!];
+    // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
+    if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
+    if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
+    // −a + −b is −(a + b) exactly; the sum may then be shared with one already made.
+    const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
+    if (nx !== null && ny !== null) {
+      const sum = apply(a.graph, [a.inputs[0]!, nx.inputs[1]!, ny.inputs[1]!], a.loc);
+      return apply(a.graph, [nx.inputs[0]!, sum], a.loc);
+    }
+    return null;
+  }
+  // J of a Num, and a Num's gradient as the user sees it, are the Num itself.
+  if (p === jValuePrim && numeric(a, a, analysis)) return a.inputs[1]!;
+  if (p === D.userGradientPrim && numeric(a.inputs[2]!, a, analysis)) return a.inputs[1]!;
+  if (p === D.envGet) {
+    const [env, key, zero] = [a.inputs[1]!, a.inputs[2]!, a.inputs[3]!];
+    if (isEmptyEnv(env)) return zero;
+    const set = callOf(env, D.envSet);
+    if (set !== null) {
+      const k1 = constValue(set.inputs[2]!);
+      const k2 = constValue(key);
+      if (!(k1 instanceof EnvKey) || !(k2 instanceof EnvKey)) return null;
+      if (k1.node !== k2.node) return apply(a.graph, [a.inputs[0]!, set.inputs[1]!, key, zero], a.loc);
+      if (isEmptyEnv(set.inputs[1]!)) return set.inputs[3]!;
+    }
+  }
+  return null;
+}
+
+const noHost: HostContext = {
+  print: () => {
+    throw new PrimError("no output while optimizing");
+  },
+  call: () => {
+    throw new PrimError("no calls while optimizing");
+  },
+  readGlobal: () => {
+    throw new PrimError("no globals while optimizing");
+  },
+  writeGlobal: () => {
+    throw new PrimError("no globals while optimizing");
+  },
+};
+
+/** Primitives folded when every argument is a constant: they depend on nothing else. */
+const FOLDABLE = new Set<Primitive>([
+  ...Object.values(S).filter((v): v is Primitive => typeof v === "object" && v !== null && "kind" in v && v.kind === "primitive"),
+  T.makeTuple, T.tupleGet, T.index, T.len, D.zerosLikePrim, D.addSensPrim,
+]);
+
+function fold(a: Apply): Node | null {
+  const p = primOf(a.inputs[0]!);
+  if (p === null || !FOLDABLE.has(p)) return null;
+  const args: Value[] = [];
+  for (const n of a.inputs.slice(1)) {
+    const v = constValue(n);
+    if (v === undefined) return null;
+    args.push(v);
+  }
+  try {
+    const v = p.impl(args, noHost);
+    // A fresh tuple of constants stays a make_tuple: tuple rewrites see through that, not a value.
+    return isTuple(v) && p === T.makeTuple ? null : constant(v, a.loc);
+  } catch {
+    return null; // it fails at run time too, where the error is reported with its place
+  }
+}
+
+export const rewrites: readonly Rewrite[] = [(a) => tuples(a), (a) => control(a), sensitivities, arithmetic, (a) => fold(a)];
