@@ -55,9 +55,14 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   const { main, defs } = lowered.module;
   if (optimizing) {
     // Only what this program made: graphs of earlier REPL inputs may already have run. Nothing
-    // is inlined here, so a runtime error still lists every call of the program in its trace.
+    // is inlined here, so a runtime error still lists every call of the program in its trace,
+    // and nothing is merged, so that what J later makes of the program sums sensitivities as
+    // without the optimizer (floating-point addition does not reassociate). Gradients of known
+    // functions are built once the program's graphs are final.
     const roots = [main, ...defs.values()];
-    optimize(roots, new Set(analyze(roots).graphs.filter((g) => g.id >= mark)), { inlineSize: 0 });
+    const owned = new Set(analyze(roots).graphs.filter((g) => g.id >= mark));
+    optimize(roots, owned, { inlineSize: 0, cse: false, specialize: false });
+    optimize(roots, owned, { inlineSize: 0, cse: false });
   }
   return { module: lowered.module, scope: lowered.scope };
 }

@@ -96,8 +96,8 @@ const capturedSensitivity = definePrim({
   },
 });
 
-registerSpecialJ(grad, (arity) => gradientJ("grad", arity));
-registerSpecialJ(valueAndGrad, (arity) => gradientJ("value_and_grad", arity));
+registerSpecialJ(grad, (arity) => gradientJ("grad", arity), true);
+registerSpecialJ(valueAndGrad, (arity) => gradientJ("value_and_grad", arity), true);
 
 function vjpClosure(jf: Value): Closure {
   return new Closure(vjpClosureGraph(arityOf("vjp", jf), nameOf(jf).replace(/▶+$/, "")), [jf]);
@@ -130,7 +130,7 @@ registerSpecialJ(vjp, (arity) => {
   back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), df, ...dxs], null);
   fwd.output = applyPrim(fwd, makeTuple, [applyPrim(fwd, tupleGet, [pair, constant(0)], null), constant(back)], null);
   return fwd;
-});
+}, true);
 
 export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map([
   ["grad", grad],

@@ -17,17 +17,18 @@ export interface GradientSpec {
 
 /** `jf(j_value(x)…)`: functions among the arguments must be called in the J world too. */
 function callJ(g: Graph, jf: Node, xs: readonly Node[]): Node {
-  return apply(g, [jf, ...xs.map((x) => applyPrim(g, jValuePrim, [x], g.loc))], g.loc);
+  return apply(g, [jf, ...xs.map((x) => applyPrim(g, jValuePrim, [x], null))], null);
 }
 
+/** The body has no place in the source: an error in it is reported where the gradient is called. */
 function gradientBody(g: Graph, jf: Node, xs: readonly Node[], spec: GradientSpec, label: string): Node {
   const pair = callJ(g, jf, xs);
-  const y = applyPrim(g, expectNumOutput, [applyPrim(g, tupleGet, [pair, constant(0)], g.loc), constant(label)], g.loc);
-  const sens = apply(g, [applyPrim(g, tupleGet, [pair, constant(1)], g.loc), constant(1)], g.loc);
-  const gs = spec.nums.map((k) => applyPrim(g, userGradientPrim, [applyPrim(g, tupleGet, [sens, constant(k + 1)], g.loc), xs[k]!], g.loc));
-  const gradient = spec.single ? gs[0]! : applyPrim(g, makeTuple, gs, g.loc);
-  const out = spec.kind === "grad" ? gradient : applyPrim(g, makeTuple, [y, gradient], g.loc);
-  return applyPrim(g, seq, [y, out], g.loc);
+  const y = applyPrim(g, expectNumOutput, [applyPrim(g, tupleGet, [pair, constant(0)], null), constant(label)], null);
+  const sens = apply(g, [applyPrim(g, tupleGet, [pair, constant(1)], null), constant(1)], null);
+  const gs = spec.nums.map((k) => applyPrim(g, userGradientPrim, [applyPrim(g, tupleGet, [sens, constant(k + 1)], null), xs[k]!], null));
+  const gradient = spec.single ? gs[0]! : applyPrim(g, makeTuple, gs, null);
+  const out = spec.kind === "grad" ? gradient : applyPrim(g, makeTuple, [y, gradient], null);
+  return applyPrim(g, seq, [y, out], null);
 }
 
 const closures = new Map<string, Graph>();
@@ -50,12 +51,16 @@ export function gradientClosureGraph(spec: GradientSpec, arity: number, label: s
   return g;
 }
 
-/** `grad(f, (0, …, n-1))` of a top-level def, for `myx ir --grad` and the REPL's `:grad`. */
-export function gradientGraph(f: Graph): Graph {
-  const g = newGraph(`${f.name}/grad`, f.loc);
+/**
+ * The gradient of a graph that closes over nothing, as a graph of its own: by default
+ * `grad(f, (0, …, n-1))`, as `myx ir --grad` and the REPL's `:grad` show it.
+ */
+export function gradientGraph(f: Graph, spec?: GradientSpec): Graph {
+  const all = f.parameters.map((_, i) => i);
+  const s = spec ?? { kind: "grad", nums: all, single: all.length === 1 };
+  const g = newGraph(spec === undefined ? `${f.name}/grad` : `${s.kind}(${f.name})`, f.loc);
   const xs = f.parameters.map((p) => addParameter(g, p.name, p.loc));
-  const spec: GradientSpec = { kind: "grad", nums: xs.map((_, i) => i), single: xs.length === 1 };
-  g.output = gradientBody(g, constant(transformGraph(f)), xs, spec, `grad(${f.name})`);
+  g.output = gradientBody(g, constant(transformGraph(f)), xs, s, `${s.kind}(${f.name})`);
   return g;
 }
 

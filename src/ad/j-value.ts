@@ -44,7 +44,7 @@ registerSpecialJ(jValuePrim, () => {
   back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, unJPrim, [d], null)], null);
   fwd.output = applyPrim(fwd, makeTuple, [applyPrim(fwd, jValuePrim, [x], null), constant(back)], null);
   return fwd;
-});
+}, true);
 
 // A top-level `let` read inside a differentiated function is a constant of it; if it holds a
 // function, the J world needs that function's J.

@@ -11,8 +11,16 @@ const cache = new Map<Primitive, Map<number, Graph>>();
 /** Primitives whose J is not built from a backprop rule (the differentiation builtins). */
 const special = new Map<Primitive, (arity: number) => Graph>();
 
-export function registerSpecialJ(p: Primitive, build: (arity: number) => Graph): void {
+/** Those of them whose backward pass maps a closure's sensitivity back to the primal closure. */
+const unmapping = new Set<Primitive>();
+
+export function registerSpecialJ(p: Primitive, build: (arity: number) => Graph, mapsCaptured = false): void {
   special.set(p, build);
+  if (mapsCaptured) unmapping.add(p);
+}
+
+export function mapsCapturedSensitivities(p: Primitive): boolean {
+  return unmapping.has(p);
 }
 
 export function primitiveJ(p: Primitive, arity: number): Graph {

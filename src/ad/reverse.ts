@@ -15,7 +15,7 @@ import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitiv
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
 import { optimizeUnit } from "./hooks.js";
-import { primitiveJ } from "./primitive-j.js";
+import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
 import { byDepth, closuresOf } from "./units.js";
 
 export interface TransformedClosure {
@@ -99,7 +99,8 @@ export function transformClosure(root: Graph): TransformedClosure {
   filling++;
   try {
     for (const g of byDepth(members, analysis)) unit.fill(g);
-    unoptimized.push(() => optimizeUnit([forward], unit.created));
+    if (unit.keepsShape) for (const g of unit.created) g.flags.opaque = true;
+    else unoptimized.push(() => optimizeUnit([forward], unit.created));
   } finally {
     filling--;
   }
@@ -111,6 +112,11 @@ class Unit {
   readonly graphs = new Map<Graph, Graph>();
   /** Every graph this unit made: the ones an optimizer may change before they first run. */
   readonly created = new Set<Graph>();
+  /**
+   * Set when the unit differentiates a call of a builtin whose J maps sensitivities back through
+   * the J-world nodes closures captured (see unJ): the optimizer would rename those nodes.
+   */
+  keepsShape = false;
   private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
 
@@ -145,6 +151,7 @@ class Unit {
       return constant(member ?? transformClosure(v).forward, n.loc);
     }
     if (isPrimitive(v)) {
+      if (mapsCapturedSensitivities(v)) this.keepsShape = true;
       const arity = calleeArity ?? (v.minArgs === v.maxArgs ? v.minArgs : null);
       if (arity === null) throw new PrimError(`cannot differentiate through '${v.name}' passed as a value`);
       return constant(primitiveJ(v, arity), n.loc);

@@ -11,6 +11,8 @@ export interface GraphFlags {
   loop?: boolean;
   /** A branch of `if`/`and`/`or`: a nullary graph called once, right after `switch` chose it. */
   branch?: boolean;
+  /** The identity of this graph's nodes matters to a later stage: it is not to be copied. */
+  opaque?: boolean;
 }
 
 export interface Graph {

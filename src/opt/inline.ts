@@ -15,7 +15,7 @@ export function inlinable(site: Apply, analysis: Analysis, recursive: (g: Graph)
   if (!isConstantGraph(callee)) return null;
   const g = callee.value;
   if (g === site.graph || g.output === null || g.parameters.length !== site.inputs.length - 1 || recursive(g)) return null;
-  if (nested(g, analysis).some((h) => rw.touched.has(h))) return null;
+  if (!analysis.applies.has(g) || nested(g, analysis).some((h) => rw.touched.has(h) || h.flags.opaque)) return null;
   return size(g, analysis) <= maxSize ? g : null;
 }
 

@@ -9,12 +9,20 @@ import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { Rewriter } from "./rewriter.js";
 import { rewrites } from "./rewrites.js";
+import { specializeGradient } from "./specialize.js";
 
 export interface OptimizeOptions {
   /** Rounds after which the optimizer stops even if it could go on. */
   readonly maxRounds?: number;
-  /** Graphs of at most this many applies (their nested graphs included) are inlined anywhere. */
+  /**
+   * Graphs of at most this many applies (their nested graphs included) are inlined anywhere;
+   * 0 inlines nothing.
+   */
   readonly inlineSize?: number;
+  /** Merge common subexpressions (default true). */
+  readonly cse?: boolean;
+  /** Build `grad(f)` of known functions now (default true). */
+  readonly specialize?: boolean;
 }
 
 /**
@@ -34,17 +42,17 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
       if (!owned.has(g)) continue;
       for (const a of evaluationOrder(g, analysis)) {
         if (rw.current(a) !== a) continue;
-        const better = firstRewrite(a, analysis);
+        const better = firstRewrite(a, analysis, options.specialize ?? true);
         if (better !== null) {
           trackNew(better, known, rw);
           rw.replace(a, better);
           continue;
         }
-        const callee = inlinable(a, analysis, recursive, inlineSize, rw);
+        const callee = inlineSize > 0 ? inlinable(a, analysis, recursive, inlineSize, rw) : null;
         if (callee !== null) for (const copy of inlineCall(a, callee, analysis, rw)) owned.add(copy);
       }
     }
-    cse(analysis, owned, rw);
+    if (options.cse ?? true) cse(analysis, owned, rw);
     if (!rw.changed) return;
   }
 }
@@ -61,8 +69,8 @@ function trackNew(n: Node, known: Set<Apply>, rw: Rewriter): void {
   }
 }
 
-function firstRewrite(a: Apply, analysis: Analysis): Node | null {
-  for (const r of rewrites) {
+function firstRewrite(a: Apply, analysis: Analysis, specialize: boolean): Node | null {
+  for (const r of specialize ? [...rewrites, specializeGradient] : rewrites) {
     const better = r(a, analysis);
     if (better !== null && better !== a) return better;
   }

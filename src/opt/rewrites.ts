@@ -44,7 +44,15 @@ function arithmetic(a: Apply, analysis: Analysis): Node | null {
   if (p === null || a.inputs.length < 2) return null;
   const [x, y] = [a.inputs[1]!, a.inputs[2]!];
   const keep = (v: Node): Node | null => (numeric(v, a, analysis) ? v : null);
-  if (p === S.mul) return is(y, 1) ? keep(x) : is(x, 1) ? keep(y) : null;
+  if (p === S.mul) {
+    if (is(y, 1)) return keep(x);
+    if (is(x, 1)) return keep(y);
+    // (−a)·b = −(a·b) exactly: the sign moves out, where sums can absorb it.
+    const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
+    if ((nx === null) === (ny === null)) return null;
+    const product = apply(a.graph, [a.inputs[0]!, nx?.inputs[1] ?? x, ny?.inputs[1] ?? y], a.loc);
+    return apply(a.graph, [(nx ?? ny)!.inputs[0]!, product], a.loc);
+  }
   if (p === S.div && is(y, 1)) return keep(x);
   if (p === S.sub && is(y, 0)) return keep(x);
   if (p === S.neg) {
@@ -103,12 +111,14 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
-    // −a + −b is −(a + b) exactly; the sum may then be shared with one already made.
+    // −a + −b is −(a + b), and a + −b is a − b, exactly in IEEE-754 (a negative operand is a Num).
     const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
     if (nx !== null && ny !== null) {
       const sum = apply(a.graph, [a.inputs[0]!, nx.inputs[1]!, ny.inputs[1]!], a.loc);
       return apply(a.graph, [nx.inputs[0]!, sum], a.loc);
     }
+    if (ny !== null) return apply(a.graph, [constant(S.sub), x, ny.inputs[1]!], a.loc);
+    if (nx !== null) return apply(a.graph, [constant(S.sub), y, nx.inputs[1]!], a.loc);
     return null;
   }
   // J of a Num, and a Num's gradient as the user sees it, are the Num itself.

@@ -1,0 +1,55 @@
+// `grad(f)` of a function known when compiling — a graph constant that closes over nothing —
+// becomes a constant: f's gradient graph, built now and optimized. J and the inliner can then
+// see through it, so `grad(grad(f))` and functions that call `grad(f)` need no run-time
+// transform, and the gradient of straight-line code is straight-line code.
+import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
+import { grad, valueAndGrad } from "../ad/builtins.js";
+import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import type { Analysis } from "../ir/manager.js";
+import { makeTuple } from "../ir/prims/structural.js";
+import { isPrimitive, isTuple, type Value } from "../ir/values.js";
+import { optimize } from "./optimize.js";
+
+const built = new WeakMap<Graph, Map<string, Graph>>();
+
+function constantOf(n: Node): Value | undefined {
+  return n.kind === "constant" && !isGraph(n.value) ? n.value : undefined;
+}
+
+/** The argument numbers of `grad(f, spec)`, when they are constants in range. */
+function argnums(spec: Node | undefined, arity: number): { nums: number[]; single: boolean } | null {
+  let result: { nums: number[]; single: boolean };
+  if (spec === undefined) result = { nums: [0], single: true };
+  else {
+    const v = constantOf(spec);
+    if (typeof v === "number") result = { nums: [v], single: true };
+    else if (v !== undefined && isTuple(v) && v.every((k) => typeof k === "number")) result = { nums: v as number[], single: false };
+    else if (spec.kind === "apply" && spec.inputs[0]!.kind === "constant" && spec.inputs[0]!.value === makeTuple) {
+      const ks = spec.inputs.slice(1).map(constantOf);
+      if (!ks.every((k) => typeof k === "number")) return null;
+      result = { nums: ks as number[], single: false };
+    } else return null;
+  }
+  return result.nums.every((k) => Number.isInteger(k) && k >= 0 && k < arity) ? result : null;
+}
+
+export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
+  const callee = a.inputs[0]!;
+  if (callee.kind !== "constant" || isGraph(callee.value) || !isPrimitive(callee.value)) return null;
+  const kind: GradientSpec["kind"] | null = callee.value === grad ? "grad" : callee.value === valueAndGrad ? "value_and_grad" : null;
+  const f = a.inputs[1];
+  if (kind === null || f === undefined || a.inputs.length > 3 || !isConstantGraph(f)) return null;
+  if ((analysis.freeVariables.get(f.value)?.length ?? 0) > 0 || f.value.output === null) return null;
+  const nums = argnums(a.inputs[2], f.value.parameters.length);
+  if (nums === null) return null;
+  const key = `${kind}|${nums.nums.join(",")}|${nums.single}`;
+  let byKey = built.get(f.value);
+  if (byKey === undefined) built.set(f.value, (byKey = new Map()));
+  let g = byKey.get(key);
+  if (g === undefined) {
+    g = gradientGraph(f.value, { kind, ...nums });
+    optimize([g], new Set([g]));
+    byKey.set(key, g);
+  }
+  return constant(g, a.loc);
+}
