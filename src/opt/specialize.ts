@@ -33,21 +33,46 @@ function argnums(spec: Node | undefined, arity: number): { nums: number[]; singl
   return result.nums.every((k) => Number.isInteger(k) && k >= 0 && k < arity) ? result : null;
 }
 
-export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
+/** `grad(@f, …)` with f a graph that closes over nothing: what this pass rewrites. */
+function candidate(a: Apply, analysis: Analysis): { kind: GradientSpec["kind"]; f: Graph } | null {
   const callee = a.inputs[0]!;
   if (callee.kind !== "constant" || isGraph(callee.value) || !isPrimitive(callee.value)) return null;
   const kind: GradientSpec["kind"] | null = callee.value === grad ? "grad" : callee.value === valueAndGrad ? "value_and_grad" : null;
   const f = a.inputs[1];
   if (kind === null || f === undefined || a.inputs.length > 3 || !isConstantGraph(f)) return null;
   if ((analysis.freeVariables.get(f.value)?.length ?? 0) > 0 || f.value.output === null) return null;
-  const nums = argnums(a.inputs[2], f.value.parameters.length);
+  return { kind, f: f.value };
+}
+
+/** Whether f (and what it calls) has no gradient left to build: its J is then final. */
+function settled(f: Graph, analysis: Analysis): boolean {
+  const seen = new Set<Graph>([f]);
+  const stack = [f];
+  while (stack.length > 0) {
+    const g = stack.pop()!;
+    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null)) return false;
+    for (const h of analysis.graphConstants.get(g) ?? []) {
+      if (!seen.has(h)) {
+        seen.add(h);
+        stack.push(h);
+      }
+    }
+  }
+  return true;
+}
+
+export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
+  const c = candidate(a, analysis);
+  if (c === null || !settled(c.f, analysis)) return null;
+  const { kind, f } = c;
+  const nums = argnums(a.inputs[2], f.parameters.length);
   if (nums === null) return null;
   const key = `${kind}|${nums.nums.join(",")}|${nums.single}`;
-  let byKey = built.get(f.value);
-  if (byKey === undefined) built.set(f.value, (byKey = new Map()));
+  let byKey = built.get(f);
+  if (byKey === undefined) built.set(f, (byKey = new Map()));
   let g = byKey.get(key);
   if (g === undefined) {
-    g = gradientGraph(f.value, { kind, ...nums });
+    g = gradientGraph(f, { kind, ...nums });
     optimize([g], new Set([g]));
     byKey.set(key, g);
   }
