@@ -53,13 +53,24 @@ function arithmetic(a: Apply, analysis: Analysis): Node | null {
     const product = apply(a.graph, [a.inputs[0]!, nx?.inputs[1] ?? x, ny?.inputs[1] ?? y], a.loc);
     return apply(a.graph, [(nx ?? ny)!.inputs[0]!, product], a.loc);
   }
-  if (p === S.div && is(y, 1)) return keep(x);
+  if ((p === S.div || p === S.pow) && is(y, 1)) return keep(x);
   if (p === S.sub && is(y, 0)) return keep(x);
   if (p === S.neg) {
     const inner = callOf(x, S.neg);
     return inner === null ? null : keep(inner.inputs[1]!);
   }
   return null;
+}
+
+/** `record_get(make_record(("a", "b"), va, vb), "b")` is vb. */
+function records(a: Apply): Node | null {
+  if (primOf(a.inputs[0]!) !== T.recordGet) return null;
+  const made = callOf(a.inputs[1]!, T.makeRecord);
+  const name = constValue(a.inputs[2]!);
+  const keys = made === null ? undefined : constValue(made.inputs[1]!);
+  if (made === null || typeof name !== "string" || keys === undefined || !isTuple(keys)) return null;
+  const i = keys.indexOf(name);
+  return i < 0 ? null : made.inputs[i + 2]!;
 }
 
 function tuples(a: Apply): Node | null {
@@ -80,7 +91,7 @@ function tuples(a: Apply): Node | null {
 
 function control(a: Apply): Node | null {
   const p = primOf(a.inputs[0]!);
-  if (p === T.switchPrim) {
+  if (p === T.switchPrim || p === S.where) {
     const c = constValue(a.inputs[1]!);
     return typeof c === "boolean" ? a.inputs[c ? 2 : 3]! : null;
   }
@@ -178,4 +189,4 @@ function fold(a: Apply): Node | null {
   }
 }
 
-export const rewrites: readonly Rewrite[] = [(a) => tuples(a), (a) => control(a), sensitivities, arithmetic, (a) => fold(a)];
+export const rewrites: readonly Rewrite[] = [(a) => tuples(a), (a) => records(a), (a) => control(a), sensitivities, arithmetic, (a) => fold(a)];
