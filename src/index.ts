@@ -61,8 +61,8 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
     // functions are built once the program's graphs are final.
     const roots = [main, ...defs.values()];
     const owned = new Set(analyze(roots).graphs.filter((g) => g.id >= mark));
-    optimize(roots, owned, { inlineSize: 0, cse: false, specialize: false });
-    optimize(roots, owned, { inlineSize: 0, cse: false });
+    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false, specialize: false });
+    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false });
   }
   return { module: lowered.module, scope: lowered.scope };
 }

@@ -8,7 +8,7 @@ import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { Rewriter } from "./rewriter.js";
-import { rewrites } from "./rewrites.js";
+import { rewrites, type Rewrite } from "./rewrites.js";
 import { specializeGradient } from "./specialize.js";
 
 export interface OptimizeOptions {
@@ -23,6 +23,8 @@ export interface OptimizeOptions {
   readonly cse?: boolean;
   /** Build `grad(f)` of known functions now (default true). */
   readonly specialize?: boolean;
+  /** `program` keeps everything J will see as it is written (see rewrites.ts); default `unit`. */
+  readonly level?: "program" | "unit";
 }
 
 /**
@@ -32,6 +34,7 @@ export interface OptimizeOptions {
 export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions = {}): void {
   const maxRounds = options.maxRounds ?? 32;
   const inlineSize = options.inlineSize ?? 400;
+  const active = [...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [specializeGradient] : [])];
   for (let round = 0; round < maxRounds; round++) {
     const analysis = analyze(roots);
     const rw = new Rewriter(analysis);
@@ -42,7 +45,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
       if (!owned.has(g)) continue;
       for (const a of evaluationOrder(g, analysis)) {
         if (rw.current(a) !== a) continue;
-        const better = firstRewrite(a, analysis, options.specialize ?? true);
+        const better = firstRewrite(a, analysis, active);
         if (better !== null) {
           trackNew(better, known, rw);
           rw.replace(a, better);
@@ -69,8 +72,8 @@ function trackNew(n: Node, known: Set<Apply>, rw: Rewriter): void {
   }
 }
 
-function firstRewrite(a: Apply, analysis: Analysis, specialize: boolean): Node | null {
-  for (const r of specialize ? [...rewrites, specializeGradient] : rewrites) {
+function firstRewrite(a: Apply, analysis: Analysis, active: readonly Rewrite[]): Node | null {
+  for (const r of active) {
     const better = r(a, analysis);
     if (better !== null && better !== a) return better;
   }

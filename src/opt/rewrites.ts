@@ -34,10 +34,24 @@ const NUMERIC = new Set<Primitive>([S.add, S.sub, S.mul, S.div, S.mod, S.pow, S.
 function numeric(n: Node, graphOf: Apply, analysis: Analysis): boolean {
   if (typeof constValue(n) === "number") return true;
   if (n.kind === "apply" && NUMERIC.has(primOf(n.inputs[0]!)!)) return true;
-  return (analysis.users.get(n) ?? []).some(({ user }) => user !== graphOf && user.graph === graphOf.graph && NUMERIC.has(primOf(user.inputs[0]!)!));
+  // The witness must stay: not the node being rewritten, nor one an identity would remove too.
+  return (analysis.users.get(n) ?? []).some(
+    ({ user }) => user !== graphOf && user.graph === graphOf.graph && NUMERIC.has(primOf(user.inputs[0]!)!) && !identityCandidate(user),
+  );
 }
 
-const is = (n: Node, k: number): boolean => constValue(n) === k;
+/** The +0 and 1 of `x - 0`, `x * 1`: `Object.is`, since x − (−0) is not x when x is −0. */
+const is = (n: Node, k: number): boolean => Object.is(constValue(n), k);
+
+function identityCandidate(a: Apply): boolean {
+  const p = primOf(a.inputs[0]!);
+  const [x, y] = [a.inputs[1], a.inputs[2]];
+  if (p === S.neg) return x !== undefined && callOf(x, S.neg) !== null;
+  if (p === S.mul) return (x !== undefined && is(x, 1)) || (y !== undefined && is(y, 1));
+  if (p === S.div || p === S.pow) return y !== undefined && is(y, 1);
+  if (p === S.sub) return y !== undefined && is(y, 0);
+  return false;
+}
 
 function arithmetic(a: Apply, analysis: Analysis): Node | null {
   const p = primOf(a.inputs[0]!);
@@ -56,24 +70,35 @@ function arithmetic(a: Apply, analysis: Analysis): Node | null {
   if ((p === S.div || p === S.pow) && is(y, 1)) return keep(x);
   if (p === S.sub && is(y, 0)) return keep(x);
   if (p === S.neg) {
+    // The inner negation goes too, so it cannot be the proof that its operand is a Num.
     const inner = callOf(x, S.neg);
-    return inner === null ? null : keep(inner.inputs[1]!);
+    return inner !== null && numeric(inner.inputs[1]!, inner, analysis) ? inner.inputs[1]! : null;
   }
   return null;
 }
 
+/**
+ * Taking one item of a structure built right there drops the others: in the program itself
+ * (`strict`) only when they cannot fail or act, so nothing a user would see goes missing. In what
+ * AD builds, the other items are values the forward pass computes anyway.
+ */
+const othersDroppable = (items: readonly Node[], kept: Node, strict: boolean): boolean =>
+  !strict || items.every((n) => n === kept || isPure(n));
+
 /** `record_get(make_record(("a", "b"), va, vb), "b")` is vb. */
-function records(a: Apply): Node | null {
+function records(a: Apply, strict: boolean): Node | null {
   if (primOf(a.inputs[0]!) !== T.recordGet) return null;
   const made = callOf(a.inputs[1]!, T.makeRecord);
   const name = constValue(a.inputs[2]!);
   const keys = made === null ? undefined : constValue(made.inputs[1]!);
   if (made === null || typeof name !== "string" || keys === undefined || !isTuple(keys)) return null;
   const i = keys.indexOf(name);
-  return i < 0 ? null : made.inputs[i + 2]!;
+  if (i < 0) return null;
+  const item = made.inputs[i + 2]!;
+  return othersDroppable(made.inputs.slice(2), item, strict) ? item : null;
 }
 
-function tuples(a: Apply): Node | null {
+function tuples(a: Apply, strict: boolean): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p !== T.tupleGet && p !== T.index) return null;
   if (a.inputs.length !== 3) return null;
@@ -84,16 +109,18 @@ function tuples(a: Apply): Node | null {
   if (made !== null) {
     const items = made.inputs.slice(1);
     const j = k < 0 ? k + items.length : k;
-    return j >= 0 && j < items.length ? items[j]! : null;
+    return j >= 0 && j < items.length && othersDroppable(items, items[j]!, strict) ? items[j]! : null;
   }
   return null;
 }
 
-function control(a: Apply): Node | null {
+function control(a: Apply, strict: boolean): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p === T.switchPrim || p === S.where) {
     const c = constValue(a.inputs[1]!);
-    return typeof c === "boolean" ? a.inputs[c ? 2 : 3]! : null;
+    if (typeof c !== "boolean") return null;
+    const chosen = a.inputs[c ? 2 : 3]!;
+    return othersDroppable(a.inputs.slice(2), chosen, strict) ? chosen : null;
   }
   if (p === T.seq) {
     // Values that cannot fail or act need no place in the order; a nested seq is spliced in; the
@@ -122,12 +149,9 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
-    // −a + −b is −(a + b), and a + −b is a − b, exactly in IEEE-754 (a negative operand is a Num).
+    // a + −b is a − b exactly in IEEE-754 (a negative operand is a Num). Not −a + −b → −(a + b):
+    // −1 + 1 is +0 but −(1 + −1) is −0.
     const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
-    if (nx !== null && ny !== null) {
-      const sum = apply(a.graph, [a.inputs[0]!, nx.inputs[1]!, ny.inputs[1]!], a.loc);
-      return apply(a.graph, [nx.inputs[0]!, sum], a.loc);
-    }
     if (ny !== null) return apply(a.graph, [constant(S.sub), x, ny.inputs[1]!], a.loc);
     if (nx !== null) return apply(a.graph, [constant(S.sub), y, nx.inputs[1]!], a.loc);
     return null;
@@ -189,4 +213,13 @@ function fold(a: Apply): Node | null {
   }
 }
 
-export const rewrites: readonly Rewrite[] = [(a) => tuples(a), (a) => records(a), (a) => control(a), sensitivities, arithmetic, (a) => fold(a)];
+/**
+ * All rewrites, for what AD builds; `program` ones for the program itself, which must not change
+ * what J later makes of it: no identity that gives a node new users (the grouping of sensitivity
+ * sums would change) and nothing that drops what a user could see.
+ */
+export function rewrites(level: "program" | "unit"): readonly Rewrite[] {
+  const strict = level === "program";
+  const structural: Rewrite[] = [(a) => tuples(a, strict), (a) => records(a, strict), (a) => control(a, strict), (a) => fold(a)];
+  return strict ? structural : [...structural, sensitivities, arithmetic];
+}
