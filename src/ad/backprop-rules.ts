@@ -9,6 +9,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { EnvValue, type Value } from "../ir/values.js";
+import { elementaryDerivatives, type Derivative } from "./derivatives.js";
 
 export interface RuleBuilder {
   /** `prim(args…)` in the backpropagator. */
@@ -24,7 +25,7 @@ export const backpropRules = new Map<Primitive, BackpropRule>();
 const rule = (p: Primitive, r: BackpropRule): void => void backpropRules.set(p, r);
 const zeros = (b: RuleBuilder, x: readonly Node[]): Node[] => x.map((a) => b(D.zerosLikePrim, a));
 /** Rules for f(x) whose derivative is f'(x) = k(x, y). */
-const unary = (p: Primitive, k: (b: RuleBuilder, x: Node, y: Node) => Node): void =>
+const unary = (p: Primitive, k: Derivative): void =>
   rule(p, (b, [x], y, d) => [b(S.mul, d, k(b, x!, y))]);
 
 rule(S.add, (_, __, ___, d) => [d, d]);
@@ -53,24 +54,7 @@ rule(S.maximum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.gt)), b(
 rule(S.minimum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.lt)), b(S.mul, d, tieShare(b, y!, x!, S.lt))]);
 rule(S.where, (b, [c], _, d) => [b(D.zerosLikePrim, c!), b(S.where, c!, d, b.c(0)), b(S.where, c!, b.c(0), d)]);
 
-unary(S.sin, (b, x) => b(S.cos, x));
-unary(S.cos, (b, x) => b(S.neg, b(S.sin, x)));
-unary(S.tan, (b, _, y) => b(S.add, b.c(1), b(S.mul, y, y)));
-unary(S.asin, (b, x) => b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x)))));
-unary(S.acos, (b, x) => b(S.neg, b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x))))));
-unary(S.atan, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), b(S.mul, x, x))));
-unary(S.tanh, (b, _, y) => b(S.sub, b.c(1), b(S.mul, y, y)));
-unary(S.sinh, (b, x) => b(S.cosh, x));
-unary(S.cosh, (b, x) => b(S.sinh, x));
-unary(S.exp, (_, __, y) => y);
-unary(S.log, (b, x) => b(S.div, b.c(1), x));
-unary(S.log1p, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), x)));
-unary(S.expm1, (b, _, y) => b(S.add, y, b.c(1)));
-unary(S.sqrt, (b, _, y) => b(S.div, b.c(0.5), y));
-unary(S.abs, (b, x) => b(S.sign, x));
-unary(S.sigmoidPrim, (b, _, y) => b(S.mul, y, b(S.sub, b.c(1), y)));
-unary(S.relu, (b, x) => b(S.where, b(S.gt, x, b.c(0)), b.c(1), b.c(0)));
-unary(S.softplusPrim, (b, x) => b(S.sigmoidPrim, x));
+for (const [p, k] of elementaryDerivatives) unary(p, k);
 for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, x) => zeros(b, x));
 
 // Structure: sensitivities of containers are containers of sensitivities.

@@ -9,6 +9,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { tieShare, type RuleBuilder } from "./backprop-rules.js";
+import { elementaryDerivatives, type Derivative } from "./derivatives.js";
 import { jValuePrim } from "./j-value.js";
 import { forwardValuePrim } from "./jvp.js";
 
@@ -25,7 +26,7 @@ export const tangentRules = new Map<Primitive, TangentRule>();
 const rule = (p: Primitive, r: TangentRule): void => void tangentRules.set(p, r);
 const zero = (b: RuleBuilder, y: Node): Node => b(D.zerosLikePrim, y);
 /** Rules for f(x) whose derivative is f'(x) = k(x, y). */
-const unary = (p: Primitive, k: (b: RuleBuilder, x: Node, y: Node) => Node): void =>
+const unary = (p: Primitive, k: Derivative): void =>
   rule(p, (b, [x], y, [dx]) => b(S.mul, dx!, k(b, x!, y)));
 /**
  * `t · k`, and 0 where `t` is 0 even if `k` is not finite: a constant exponent has tangent 0 and
@@ -54,24 +55,7 @@ rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x
 rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.lt)), b(S.mul, dy!, tieShare(b, y!, x!, S.lt))));
 rule(S.where, (b, [c], _, [, da, db]) => b(S.where, c!, da!, db!));
 
-unary(S.sin, (b, x) => b(S.cos, x));
-unary(S.cos, (b, x) => b(S.neg, b(S.sin, x)));
-unary(S.tan, (b, _, y) => b(S.add, b.c(1), b(S.mul, y, y)));
-unary(S.asin, (b, x) => b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x)))));
-unary(S.acos, (b, x) => b(S.neg, b(S.div, b.c(1), b(S.sqrt, b(S.sub, b.c(1), b(S.mul, x, x))))));
-unary(S.atan, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), b(S.mul, x, x))));
-unary(S.tanh, (b, _, y) => b(S.sub, b.c(1), b(S.mul, y, y)));
-unary(S.sinh, (b, x) => b(S.cosh, x));
-unary(S.cosh, (b, x) => b(S.sinh, x));
-unary(S.exp, (_, __, y) => y);
-unary(S.log, (b, x) => b(S.div, b.c(1), x));
-unary(S.log1p, (b, x) => b(S.div, b.c(1), b(S.add, b.c(1), x)));
-unary(S.expm1, (b, _, y) => b(S.add, y, b.c(1)));
-unary(S.sqrt, (b, _, y) => b(S.div, b.c(0.5), y));
-unary(S.abs, (b, x) => b(S.sign, x));
-unary(S.sigmoidPrim, (b, _, y) => b(S.mul, y, b(S.sub, b.c(1), y)));
-unary(S.relu, (b, x) => b(S.where, b(S.gt, x, b.c(0)), b.c(1), b.c(0)));
-unary(S.softplusPrim, (b, x) => b(S.sigmoidPrim, x));
+for (const [p, k] of elementaryDerivatives) unary(p, k);
 
 // Piecewise-constant results, Bools, and effects: the result does not move with the arguments.
 for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, _, y) => zero(b, y));
