@@ -1,8 +1,8 @@
-// A micro-benchmark of the VM on hand-built graphs: `npx tsx test/vm/microbench.ts` (or the same file
+// A micro-benchmark of the VM on hand-built graphs: `npx tsx bench/vm-micro.ts` (or the same file
 // compiled by tsc, as the package ships). It reports the best of several runs, in wall-clock time
 // and in CPU time (which counts the garbage collector's threads too).
-import { Machine } from "../../src/vm/index.js";
-import { depthFn, sumLoop } from "./build.js";
+import { Machine } from "../src/vm/index.js";
+import { depthFn, sumLoop } from "../test/vm/build.js";
 
 function measure(n: number, body: () => unknown): [number, number] {
   const cpu = process.cpuUsage();
