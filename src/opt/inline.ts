@@ -2,7 +2,9 @@
 // G's parameters replaced by the arguments. Graphs nested in G (closures over G's nodes) are
 // copied with it, so the copies close over the caller's copies. Calling a closure built in the
 // same graph is the same operation (beta reduction): its free variables are already visible there.
-import { addParameter, apply, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { seq } from "../ir/prims/structural.js";
+import { isPure } from "../ir/purity.js";
 import type { Analysis } from "../ir/manager.js";
 import type { Rewriter } from "./rewriter.js";
 
@@ -70,6 +72,15 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
     rw.track(copy);
   }
   for (const [k, copy] of graphCopies) copy.output = image(k.output!);
-  rw.replace(site, image(g.output!));
+  // A call evaluates every argument: one the body never reads must still run if it can act or fail.
+  const ignored = g.parameters.map((p, i) => ((analysis.users.get(p)?.length ?? 0) === 0 ? site.inputs[i + 1]! : null));
+  const kept = ignored.filter((n): n is Node => n !== null && !isPure(n));
+  let result = image(g.output!);
+  if (kept.length > 0) {
+    const ordered = applyPrim(host, seq, [...kept, result], site.loc);
+    rw.track(ordered);
+    result = ordered;
+  }
+  rw.replace(site, result);
   return [...graphCopies.values()];
 }
