@@ -26,18 +26,19 @@ function arityOf(builtin: string, f: Value): number {
   throw new PrimError(`${builtin} needs a function with a fixed number of parameters; '${nameOf(f)}' takes any number`);
 }
 
-/** Which arguments a gradient is taken with respect to: `k`, or a tuple `(i, j, …)`. */
-function argnums(builtin: string, spec: Value | undefined, arity: number): { nums: number[]; single: boolean } {
+/**
+ * Which arguments a gradient is taken with respect to: `k`, or a tuple `(i, j, …)`, each in range
+ * for `arity` parameters; a string says why `spec` is not that. The compile-time specialization
+ * of `grad` (src/opt/specialize.ts) reads argument numbers the same way.
+ */
+export function argnumsOf(builtin: string, spec: Value | undefined, arity: number): Pick<GradientSpec, "nums" | "single"> | string {
   let result: { nums: number[]; single: boolean };
   if (spec === undefined) result = { nums: [0], single: true };
   else if (typeof spec === "number") result = { nums: [spec], single: true };
   else if (isTuple(spec) && spec.every((k) => typeof k === "number")) result = { nums: spec as number[], single: false };
-  else throw new PrimError(`${builtin} takes an argument number or a tuple of them, got ${typeName(spec)}`);
-  for (const k of result.nums) {
-    if (!Number.isInteger(k) || k < 0 || k >= arity) {
-      throw new PrimError(`${builtin}: argument number ${k} is out of range for a function of ${arity} parameter${arity === 1 ? "" : "s"}`);
-    }
-  }
+  else return `${builtin} takes an argument number or a tuple of them, got ${typeName(spec)}`;
+  const bad = result.nums.find((k) => !Number.isInteger(k) || k < 0 || k >= arity);
+  if (bad !== undefined) return `${builtin}: argument number ${bad} is out of range for a function of ${arity} parameter${arity === 1 ? "" : "s"}`;
   return result;
 }
 
@@ -48,7 +49,9 @@ function argnums(builtin: string, spec: Value | undefined, arity: number): { num
 function gradientClosure(kind: GradientSpec["kind"], jf: Value, spec: Value | undefined): Closure {
   const arity = arityOf(kind, jf);
   const label = nameOf(jf).replace(/▶+$/, "");
-  return new Closure(gradientClosureGraph({ kind, ...argnums(kind, spec, arity) }, arity, label), [jf]);
+  const nums = argnumsOf(kind, spec, arity);
+  if (typeof nums === "string") throw new PrimError(nums);
+  return new Closure(gradientClosureGraph({ kind, ...nums }, arity, label), [jf]);
 }
 
 function gradientBuiltin(kind: GradientSpec["kind"]): Primitive {

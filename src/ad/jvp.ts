@@ -5,7 +5,8 @@ import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/p
 import { Closure, isFunction, isPrimitive, isTuple, RecordValue, typeName, Unit, type Tuple, type Value } from "../ir/values.js";
 import { sourceOf, transformForward } from "./forward.js";
 import { primitiveJvp, primitiveOf } from "./primitive-jvp.js";
-import { checkTangent, userTangent, zeroTangent } from "./tangents.js";
+import { checkTangent, zeroTangent } from "./tangents.js";
+import { userGradient } from "../ir/prims/sensitivity.js";
 
 /**
  * A value as the transformed world holds it: functions become their J⊳ selves, whose captured
@@ -92,7 +93,7 @@ function jvpImpl([f, primals, tangents]: Value[], host: HostContext): Value {
   if (!isFunction(f!)) throw new PrimError(`jvp expects a function, got ${typeName(f!)}`);
   const [xs, ts] = argumentsOf(f, primals!, tangents!);
   const [y, dy] = pairOf(host.call(forwardValue(f), [...xs.map(forwardValue), ...ts]));
-  return [primalValue(y!), userTangent(dy!, y!)];
+  return [primalValue(y!), userGradient(dy!, y!)];
 }
 
 export const jvp = definePrim({ name: "jvp", args: 3, impl: jvpImpl });

@@ -16,19 +16,6 @@ export function zeroTangent(v: Value): Value {
   return UNIT;
 }
 
-/**
- * A tangent as the user sees it. Inside transformed graphs, the zero tangent of a function may
- * be `zeros_like`'s empty environment; shaped by the primal, it reads `()` like any other.
- */
-export function userTangent(t: Value, primal: Value): Value {
-  if (typeof primal === "number" || primal instanceof Tensor) return t;
-  if (isTuple(primal) && isTuple(t)) return primal.map((p, i) => userTangent(t[i]!, p));
-  if (primal instanceof RecordValue && t instanceof RecordValue) {
-    return new RecordValue(primal.keys, primal.values.map((p, i) => userTangent(t.values[i]!, p)));
-  }
-  return UNIT;
-}
-
 function expected(primal: Value): string {
   if (typeof primal === "number") return "a Num";
   if (primal instanceof Tensor) return `an Array of shape (${primal.shape.join(", ")})`;

@@ -3,11 +3,11 @@
 // see through it, so `grad(grad(f))` and functions that call `grad(f)` need no run-time
 // transform, and the gradient of straight-line code is straight-line code.
 import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
-import { grad, valueAndGrad } from "../ad/builtins.js";
+import { argnumsOf, grad, valueAndGrad } from "../ad/builtins.js";
 import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import { makeTuple } from "../ir/prims/structural.js";
-import { isPrimitive, isTuple, type Value } from "../ir/values.js";
+import { isPrimitive, type Value } from "../ir/values.js";
 import { optimize } from "./optimize.js";
 
 const built = new WeakMap<Graph, Map<string, Graph>>();
@@ -16,21 +16,20 @@ function constantOf(n: Node): Value | undefined {
   return n.kind === "constant" && !isGraph(n.value) ? n.value : undefined;
 }
 
-/** The argument numbers of `grad(f, spec)`, when they are constants in range. */
-function argnums(spec: Node | undefined, arity: number): { nums: number[]; single: boolean } | null {
-  let result: { nums: number[]; single: boolean };
-  if (spec === undefined) result = { nums: [0], single: true };
-  else {
-    const v = constantOf(spec);
-    if (typeof v === "number") result = { nums: [v], single: true };
-    else if (v !== undefined && isTuple(v) && v.every((k) => typeof k === "number")) result = { nums: v as number[], single: false };
-    else if (spec.kind === "apply" && spec.inputs[0]!.kind === "constant" && spec.inputs[0]!.value === makeTuple) {
-      const ks = spec.inputs.slice(1).map(constantOf);
-      if (!ks.every((k) => typeof k === "number")) return null;
-      result = { nums: ks as number[], single: false };
-    } else return null;
+/** The argument numbers of `grad(f, spec)`, when `spec` is absent, a constant, or a tuple of constants. */
+function argnums(spec: Node | undefined, arity: number, kind: string): Pick<GradientSpec, "nums" | "single"> | null {
+  let value: Value | undefined;
+  if (spec === undefined) value = undefined;
+  else if (spec.kind === "apply" && spec.inputs[0]!.kind === "constant" && spec.inputs[0]!.value === makeTuple) {
+    const ks = spec.inputs.slice(1).map(constantOf);
+    if (ks.some((k) => k === undefined)) return null;
+    value = ks as Value[];
+  } else {
+    value = constantOf(spec);
+    if (value === undefined) return null;
   }
-  return result.nums.every((k) => Number.isInteger(k) && k >= 0 && k < arity) ? result : null;
+  const nums = argnumsOf(kind, value, arity);
+  return typeof nums === "string" ? null : nums;
 }
 
 /** `grad(@f, …)` with f a graph that closes over nothing: what this pass rewrites. */
@@ -65,7 +64,7 @@ export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
   const c = candidate(a, analysis);
   if (c === null || !settled(c.f, analysis)) return null;
   const { kind, f } = c;
-  const nums = argnums(a.inputs[2], f.parameters.length);
+  const nums = argnums(a.inputs[2], f.parameters.length, kind);
   if (nums === null) return null;
   const key = `${kind}|${nums.nums.join(",")}|${nums.single}`;
   let byKey = built.get(f);
