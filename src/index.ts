@@ -1,6 +1,7 @@
 // The library face (SPEC §7): `compile(source, options)` gives a module whose functions JavaScript
 // can call and whose top-level statements it can run. The CLI drives the same pipeline through
 // `frontEnd`, so a program means the same thing everywhere.
+import { dirname, isAbsolute, join } from "node:path";
 import { formatDiagnostics, MyxError, type Diagnostic } from "./lang/diagnostics.js";
 import { parseProgram } from "./lang/parser.js";
 import { lowerProgram, type TopScope } from "./ir/lower/program.js";
@@ -78,6 +79,13 @@ export interface CompileOptions {
   readonly maxSteps?: number;
   /** Nested (non-tail) calls after which the run stops with a MyxError. Default 10,000,000. */
   readonly maxDepth?: number;
+  /**
+   * Lets the program read files (`read_csv`): called with the path the program wrote, resolved
+   * against the directory of `filename`, it returns the file's text or throws (the message
+   * reaches the user). Without it, `read_csv` is a runtime error: the library gives a program no
+   * access to the disk unless its host says so. `(path) => readFileSync(path, "utf8")` allows all.
+   */
+  readonly readFile?: (path: string) => string;
 }
 
 export interface MyxModule {
@@ -92,6 +100,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
   const sources = new Map([[file, source]]);
   const { module } = frontEnd(source, { filename: file, optimize: options.optimize ?? true });
   let captured: string[] | null = null;
+  const readFile = options.readFile;
   const machine = new Machine({
     print: (line) => {
       captured?.push(line);
@@ -99,6 +108,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     },
     maxSteps: options.maxSteps,
     maxDepth: options.maxDepth,
+    readFile: readFile && ((path) => readFile(isAbsolute(path) ? path : join(dirname(file), path))),
   });
   // Runtime errors are raised with their excerpt, like compile errors.
   const guarded = <T>(f: () => T): T => {

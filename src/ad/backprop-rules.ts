@@ -74,7 +74,7 @@ rule(T.switchPrim, (b, [c, x, y], _, d) => [
   b(T.switchPrim, c!, b(D.zerosLikePrim, y!), d),
 ]);
 rule(T.seq, (b, x, _, d) => [...zeros(b, x.slice(0, -1)), d]);
-for (const p of [T.makeSlice, T.len, T.assertPrim, P.print, P.globalGet, P.globalSet, D.stopGradient]) rule(p, (b, x) => zeros(b, x));
+for (const p of [T.makeSlice, T.len, T.isUnit, T.assertPrim, P.print, P.readCsv, P.globalGet, P.globalSet, D.stopGradient]) rule(p, (b, x) => zeros(b, x));
 
 // The sensitivity primitives themselves, so that backpropagators can be differentiated again.
 rule(D.addSensPrim, (_, __, ___, d) => [d, d]);

@@ -12,9 +12,10 @@ import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
 import { PrimError } from "../ir/primitive.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
-import { makeTuple, tupleGet } from "../ir/prims/structural.js";
+import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
 import { optimizeUnit } from "./hooks.js";
+import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
 import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
 import { byDepth, closuresOf } from "./units.js";
 
@@ -100,7 +101,16 @@ export function transformClosure(root: Graph): TransformedClosure {
   try {
     for (const g of byDepth(members, analysis)) unit.fill(g);
     if (unit.keepsShape) for (const g of unit.created) g.flags.opaque = true;
-    else unoptimized.push(() => optimizeUnit([forward], unit.created));
+    else {
+      for (const images of unit.loops) holdForLifting(images);
+      unoptimized.push(() => {
+        optimizeUnit([forward], unit.created);
+        if (unit.loops.length === 0) return;
+        // Inner loops first: an outer loop's lifting must see the graphs of the inner ones as final.
+        for (const images of [...unit.loops].reverse()) liftSavedRecords(images);
+        optimizeUnit([forward], unit.created);
+      });
+    }
   } finally {
     filling--;
   }
@@ -117,15 +127,30 @@ class Unit {
    * the J-world nodes closures captured (see unJ): the optimizer would rename those nodes.
    */
   keepsShape = false;
+  /** The loops of this unit that J turns into a forward and a backward loop (see loops.ts), outer ones first. */
+  readonly loops: LoopImages[] = [];
   private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
+  /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
+  private readonly loopOf = new Map<Graph, { readonly shape: LoopShape; readonly images: LoopImages }>();
 
   constructor(
     private readonly analysis: Analysis,
     members: readonly Graph[],
   ) {
     for (const g of members) {
-      // A branch stays a branch (the VM runs it in place), but a loop is no tail call any more.
+      const shape = loopShape(g, analysis);
+      if (shape !== null && members.includes(shape.body) && members.includes(shape.exit)) {
+        const forward = newGraph(`${g.name}▶loop`, g.loc, { loop: true });
+        for (const p of g.parameters) this.map(p, addParameter(forward, p.name, p.loc));
+        const images = loopImages(shape, forward, addParameter(forward, "saved", null));
+        for (const h of [shape.loop, shape.body, shape.exit]) this.loopOf.set(h, { shape, images });
+        this.loops.push(images);
+        this.graphs.set(g, images.entry);
+        for (const h of [forward, ...images.made]) this.created.add(h);
+        continue;
+      }
+      // A branch stays a branch (the VM runs it in place); a loop not recognized above is no tail call any more.
       const fg = newGraph(`${g.name}▶`, g.loc, { branch: g.flags.branch });
       for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
       this.graphs.set(g, fg);
@@ -160,24 +185,67 @@ class Unit {
   }
 
   fill(g: Graph): void {
+    const loop = this.loopOf.get(g);
+    if (loop !== undefined) return this.fillLoopPart(g, loop.shape, loop.images);
     const fg = this.graphs.get(g)!;
     const order = evaluationOrderWithClosures(g, this.analysis);
+    this.fillApplies(fg, order, new Set());
+    const back = this.backpropagator(g, order);
+    fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
+  }
+
+  private fillApplies(fg: Graph, order: readonly (Apply | Constant)[], skip: ReadonlySet<Node>): void {
     for (const n of order) {
-      if (n.kind !== "apply") continue;
+      if (n.kind !== "apply" || skip.has(n)) continue;
       const inputs = n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : null));
       const pair = apply(fg, inputs, n.loc);
       this.map(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
       this.bprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
     }
-    const back = this.backpropagator(g, order);
-    fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
   }
 
-  /** ◀g(d): contributions flow from each node to its inputs, users before what they use. */
-  private backpropagator(g: Graph, order: readonly (Apply | Constant)[]): Graph {
+  /**
+   * The forward loop's part of a loop graph, body or exit: each returns `(out, ◀exit, saved)` from
+   * the last iteration, the body by a tail call that pushes its backpropagator.
+   */
+  private fillLoopPart(g: Graph, shape: LoopShape, images: LoopImages): void {
+    const order = evaluationOrderWithClosures(g, this.analysis);
+    if (g === shape.loop) {
+      const call = g.output as Apply;
+      this.fillApplies(images.forward, order, new Set([call]));
+      images.forward.output = apply(images.forward, [this.j(call.inputs[0]!, 0)], g.loc);
+      return;
+    }
+    const fg = this.graphs.get(g)!;
+    const out = g.output!;
+    if (g === shape.exit) {
+      this.fillApplies(fg, order, new Set());
+      const back = this.backpropagator(g, order, { as: shape.loop });
+      fg.output = applyPrim(fg, makeTuple, [this.j(out, null), constant(back), images.saved], g.loc);
+      return;
+    }
+    const { tail } = shape;
+    this.fillApplies(fg, order, new Set([tail, out]));
+    const step = this.backpropagator(g, order, { as: shape.loop, tail });
+    images.bodyImage = fg;
+    images.step = step;
+    const push = applyPrim(fg, makeTuple, [constant(step), images.saved], null);
+    const call = apply(fg, [constant(images.forward), ...tail.inputs.slice(1).map((x) => this.j(x, null)), push], tail.loc);
+    // The statements `seq` orders before the call have their images too; keep them ordered.
+    fg.output = out === tail ? call : applyPrim(fg, seq, [...(out as Apply).inputs.slice(1, -1).map((x) => this.j(x, null)), call], out.loc);
+  }
+
+  /**
+   * ◀g(d): contributions flow from each node to its inputs, users before what they use. For a
+   * part of a loop, the result is in terms of the loop graph `as` (its free variables and
+   * parameters); a loop body's `tail` call is not differentiated through: its backpropagator's
+   * result is the parameter, r = (env, ∂q…) of the next iteration.
+   */
+  private backpropagator(g: Graph, order: readonly (Apply | Constant)[], loop?: { readonly as: Graph; readonly tail?: Apply }): Graph {
     const back = newGraph(`◀${g.name}`, g.loc);
     this.created.add(back);
-    const d = addParameter(back, "d", null);
+    const tail = loop?.tail;
+    const d = addParameter(back, tail === undefined ? "d" : "r", null);
     const contributions = new Map<Node, Node[]>();
     const contribute = (n: Node, s: Node): void => {
       if (n.kind === "constant" && !(isGraph(n.value) && (this.analysis.freeVariables.get(n.value)?.length ?? 0) > 0)) return;
@@ -192,9 +260,13 @@ class Unit {
     };
     const zeroFor = (n: Node): Node => applyPrim(back, zerosLikePrim, [this.j(n, null)], null);
 
-    contribute(g.output!, d);
+    if (tail === undefined) contribute(g.output!, d);
     for (let k = order.length - 1; k >= 0; k--) {
       const n = order[k]!;
+      if (n === tail) {
+        n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [d, constant(i)], null)));
+        continue;
+      }
       const s = total(n);
       if (s === null) continue;
       if (n.kind === "apply") {
@@ -208,12 +280,13 @@ class Unit {
         }
       }
     }
+    const owner = loop?.as ?? g;
     let env: Node = constant(EnvValue.empty);
-    for (const fv of this.analysis.freeVariables.get(g) ?? []) {
+    for (const fv of this.analysis.freeVariables.get(owner) ?? []) {
       const s = total(fv);
       if (s !== null) env = applyPrim(back, envSet, [env, constant(new EnvKey(fv)), s], null);
     }
-    const dparams = g.parameters.map((p) => total(p) ?? zeroFor(p));
+    const dparams = owner.parameters.map((p) => total(p) ?? zeroFor(p));
     back.output = applyPrim(back, makeTuple, [env, ...dparams], null);
     return back;
   }

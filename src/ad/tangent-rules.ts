@@ -59,7 +59,7 @@ for (const [p, k] of elementaryDerivatives) unary(p, k);
 
 // Piecewise-constant results, Bools, and effects: the result does not move with the arguments.
 for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, _, y) => zero(b, y));
-for (const p of [T.makeSlice, T.len, T.assertPrim, P.print, P.globalSet, D.stopGradient, D.zerosLikePrim]) rule(p, (b, _, y) => zero(b, y));
+for (const p of [T.makeSlice, T.len, T.isUnit, T.assertPrim, P.print, P.readCsv, P.globalSet, D.stopGradient, D.zerosLikePrim]) rule(p, (b, _, y) => zero(b, y));
 // A top-level let read from inside a function is a constant of the program, but it may hold a
 // function, which in the transformed world must be transformed too (its captures get zero tangents).
 rule(P.globalGet, (b, _, y) => ({ primal: b(forwardValuePrim, y), tangent: zero(b, y) }));

@@ -2,6 +2,7 @@
 // errors are reported here (status 1), while usage mistakes are thrown as UsageError for main.ts
 // to report (status 2).
 import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { frontEnd } from "../index.js";
 import type { Graph } from "../ir/graph.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
@@ -15,24 +16,42 @@ import { describeError } from "./report.js";
 /** SPEC §6: deep enough for honest recursion (10⁶ frames), shallow enough to stop a runaway. */
 export const DEFAULT_MAX_DEPTH = 10_000_000;
 
+/** Why a file could not be read, in a user's words rather than an errno. */
+function unreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(e);
+}
+
 export function readSource(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(e);
-    throw new UsageError(`cannot read '${file}': ${why}`);
+    throw new UsageError(`cannot read '${file}': ${unreadable(e)}`);
   }
   // Editors on some systems start UTF-8 files with a byte-order mark; it is not part of the program.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export function newMachine(options: CliOptions, out: Output): Machine {
+/**
+ * A machine whose programs may read files (SPEC §4: `read_csv` paths are relative to the script,
+ * so a script finds its data wherever it is run from). `base` is the script's directory; the
+ * REPL passes the current one.
+ */
+export function newMachine(options: CliOptions, out: Output, base: string): Machine {
   return new Machine({
     print: (line) => out.line(line),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxSteps: options.maxSteps ?? undefined,
+    readFile: (path) => {
+      const full = isAbsolute(path) ? path : join(base, path);
+      try {
+        return readFileSync(full, "utf8");
+      } catch (e) {
+        // The path the program wrote is in the message already; where it led is what may surprise.
+        throw new Error(full === path ? unreadable(e) : `${unreadable(e)} (looked for ${full})`);
+      }
+    },
   });
 }
 
@@ -42,7 +61,7 @@ export function runCommand(options: CliOptions, file: string, out: Output): numb
   const sources = new Map([[file, source]]);
   try {
     const { module } = frontEnd(source, { filename: file, optimize: options.optimize });
-    newMachine(options, out).run(module.main, []);
+    newMachine(options, out, dirname(file)).run(module.main, []);
     out.flush();
     return 0;
   } catch (e) {

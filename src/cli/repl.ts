@@ -40,7 +40,7 @@ class Session {
     private readonly options: CliOptions,
     private readonly out: Output,
   ) {
-    this.machine = newMachine(options, out);
+    this.machine = newMachine(options, out, ".");
   }
 
   get pending(): boolean {

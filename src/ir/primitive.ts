@@ -12,6 +12,12 @@ export interface HostContext {
   /** Top-level bindings read from inside functions (SPEC §3); unset until their `let` has run. */
   readGlobal(name: string): Value;
   writeGlobal(name: string, value: Value): void;
+  /**
+   * The text of a file a program asked for (`read_csv`), the path as the program wrote it; the
+   * host decides what it is relative to, and throws an Error saying why it cannot read one.
+   * Absent when the host gives programs no file access.
+   */
+  readFile?(path: string): string;
 }
 
 /**

@@ -15,16 +15,20 @@ export interface MachineOptions {
   maxSteps?: number;
   /** Frames on the Myx stack; 10,000,000 unless given. */
   maxDepth?: number;
+  /** Gives programs file access (`read_csv`); see HostContext.readFile. None unless given. */
+  readFile?: (path: string) => string;
 }
 
 export class Machine extends Interpreter {
   /** Top-level `let`s; they persist across runs, as the REPL needs. */
   readonly globals = new Map<string, Value>();
   private readonly output: (line: string) => void;
+  readonly readFile?: (path: string) => string;
 
   constructor(options: MachineOptions) {
     super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000);
     this.output = options.print;
+    this.readFile = options.readFile;
   }
 
   print(line: string): void {

@@ -14,17 +14,18 @@ import * as S from "../../src/ir/prims/scalar.js";
 import * as D from "../../src/ir/prims/sensitivity.js";
 import * as T from "../../src/ir/prims/structural.js";
 import { formatValue } from "../../src/ir/format-value.js";
-import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, UNIT, Unit, type Value } from "../../src/ir/values.js";
+import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, UNIT, Unit, type Value } from "../../src/ir/values.js";
 import { Machine } from "../../src/vm/index.js";
 import { isClose } from "./helpers.js";
 
 const printed: string[] = [];
-const machine = new Machine({ print: (line) => printed.push(line) });
+const machine = new Machine({ print: (line) => printed.push(line), readFile: () => "1,2\n3,4\n" });
 machine.globals.set("g", 2.5);
 
 /** `x + h·t` on the numeric leaves; `t` is `()` where `x` has no derivative. */
 function step(x: Value, t: Value, h: number): Value {
   if (typeof x === "number") return x + h * (t as number);
+  if (x instanceof Tensor) return new Tensor(x.shape, x.data.map((v, i) => v + h * (t as Tensor).data[i]!));
   if (isTuple(x)) return x.map((v, i) => step(v, (t as readonly Value[])[i]!, h));
   if (x instanceof RecordValue) return new RecordValue(x.keys, x.values.map((v, i) => step(v, (t as RecordValue).values[i]!, h)));
   if (x instanceof EnvValue) {
@@ -37,6 +38,7 @@ function step(x: Value, t: Value, h: number): Value {
 /** `(a − b) / width` on the numeric leaves: the finite-difference tangent. */
 function difference(a: Value, b: Value, width: number): Value {
   if (typeof a === "number") return (a - (b as number)) / width;
+  if (a instanceof Tensor) return new Tensor(a.shape, a.data.map((v, i) => (v - (b as Tensor).data[i]!) / width));
   if (isTuple(a)) return a.map((v, i) => difference(v, (b as readonly Value[])[i]!, width));
   if (a instanceof RecordValue) return new RecordValue(a.keys, a.values.map((v, i) => difference(v, (b as RecordValue).values[i]!, width)));
   if (a instanceof EnvValue) return new EnvValue(new Map([...a.entries].map(([k, v]) => [k, difference(v, (b as EnvValue).entries.get(k)!, width)])));
@@ -53,6 +55,11 @@ function mismatch(got: Value, want: Value, path = "result"): string | null {
       if (m !== null) return m;
     }
     return null;
+  }
+  if (want instanceof Tensor) {
+    if (!(got instanceof Tensor) || got.shape.join() !== want.shape.join()) return `${path}: not an array of shape (${want.shape.join(", ")})`;
+    const bad = want.data.findIndex((v, i) => !isClose(got.data[i]!, v, { rel: 1e-6, abs: 1e-8 }));
+    return bad < 0 ? null : `${path}[${bad}]: got ${got.data[bad]}, want ${want.data[bad]}`;
   }
   if (want instanceof RecordValue) {
     if (!(got instanceof RecordValue)) return `${path}: not a record`;
@@ -122,10 +129,12 @@ const cases: Record<string, Case> = {
   "index, slice": { prim: T.index, x: [[1.5, 2.5, 3.5], new SliceValue(1, null)], t: [[0.7, 1.1, -2], u] },
   make_slice: { prim: T.makeSlice, x: [1, 3], t: [0, 0] },
   len: { prim: T.len, x: [[1.5, 2.5]], t: [[0.7, 1.1]] },
+  is_unit: { prim: T.isUnit, x: [[1.5, 2.5]], t: [[0.7, 1.1]] },
   switch: { prim: T.switchPrim, x: [false, 1.5, 2.5], t: [u, 0.7, 1.1] },
   seq: { prim: T.seq, x: [1.5, 2.5], t: [0.7, 1.1] },
   assert: { prim: T.assertPrim, x: [true, "fine"], t: [u, u] },
   print: { prim: P.print, x: [1.5, "s"], t: [0.7, u] },
+  read_csv: { prim: P.readCsv, x: ["data.csv"], t: [u] },
   global_get: { prim: P.globalGet, x: ["g"], t: [u] },
   global_set: { prim: P.globalSet, x: ["h", 1.5], t: [u, 0.7] },
   zeros_like: { prim: D.zerosLikePrim, x: [[1.5, 2]], t: [[0.7, 1.1]] },

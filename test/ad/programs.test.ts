@@ -124,6 +124,29 @@ def g(x) { var s = 0; for i in 0..5 { if i % 2 == 0 { s = s + x * i; } else { s 
     expect(run(`${src}\nprint(grad(f)(2), grad(g)(1.5));`)).toBe("49 10\n");
   });
 
+  it("differentiates nested loops where the inner loop reads the outer loop's vars, with branches and closures in the body", () => {
+    const src = `def f(x, y) {
+  var s = x;
+  for i in 0..4 {
+    var t = s * y;
+    for j in 0..3 { t = t + sin(s * t) * 0.1; }
+    if t > 0.5 { s = s + t * x; } else { s = s - cos(t); }
+    let h = |z| z * s + y;
+    s = h(s) * 0.5;
+  }
+  s
+}
+def g(x, y) = grad(f, 0)(x, y) * y;`;
+    checkGradAgainstFd(src, "f", [[0.7, 0.4], [-0.3, 1.2]]);
+    // grad of a gradient whose loops became forward and backward loops: J of those loops again.
+    checkGradAgainstFd(src, "g", [[0.7, 0.4], [-0.3, 1.2]]);
+  });
+
+  it("runs the effects of a loop body once per iteration under grad, in order", () => {
+    const src = "def f(x) { var s = x; for i in 0..3 { print(i, s); s = s * x; } s }";
+    expect(run(`${src}\nprint(grad(f)(2));`)).toBe("0 2\n1 4\n2 8\n32\n");
+  });
+
   it("differentiates a 10,000-iteration loop and a 10,000-deep recursion", () => {
     const src = `def loop(x) { var s = 0; var p = x; for i in 0..10000 { s = s + sin(x + i); p = p * 1.0001; } s + p }
 def deep(x, n) = if n == 0 { 0 } else { sin(x * n) * 0.001 + deep(x, n - 1) };

@@ -1,9 +1,9 @@
 // Runs the built `myx` command the way a user's shell would: a separate node process, with
 // stdin piped (so the REPL sees no terminal), and its status, stdout and stderr captured.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -25,10 +25,16 @@ export function myx(args: readonly string[], options: { input?: string; cwd?: st
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh directory holding the given files; tests run there so diagnostics show short names. */
+/**
+ * A fresh directory holding the given files (names may contain `/`); tests run there so
+ * diagnostics show short names.
+ */
 export function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "myx-cli-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 

@@ -1,18 +1,63 @@
 // The optimizer's bar (issue 4): the optimized gradient of straight-line code is one graph with
 // no closures and no calls, within a small factor of the primal's size — a hand-written
-// derivative. Also when the function is built from closures that do not escape.
+// derivative. Also when the function is built from closures that do not escape. The gradient of
+// a loop is a forward and a backward loop that make no closure per iteration.
 import { describe, expect, it } from "vitest";
 import { gradientGraph } from "../../src/ad/gradient-graph.js";
 import { frontEnd } from "../../src/index.js";
+import { isConstantGraph, type Graph } from "../../src/ir/graph.js";
+import { analyze } from "../../src/ir/manager.js";
 import { optimize } from "../../src/opt/optimize.js";
 import { irStats } from "../../src/cli/stats.js";
 
-function statsOf(source: string, fn: string) {
+function optimizedGradient(source: string, fn: string) {
   const { module } = frontEnd(source, { filename: "bar.myx" });
   const f = module.defs.get(fn)!;
   const g = gradientGraph(f);
   optimize([g], new Set([g]));
+  return { f, g };
+}
+
+function statsOf(source: string, fn: string) {
+  const { f, g } = optimizedGradient(source, fn);
   return { primal: irStats(f), grad: irStats(g) };
+}
+
+/**
+ * The loop graphs of a gradient, and for each the closures one of its iterations makes: graph
+ * constants with free variables made in the loop graph or in the branches on the way to its tail
+ * call (the VM runs branches in place, a tail call reuses the loop's closure, and the exit branch
+ * runs once per loop, not per iteration).
+ */
+function loopsOf(root: Graph): { name: string; closuresPerIteration: string[] }[] {
+  const analysis = analyze([root]);
+  const hasFvs = (g: Graph): boolean => (analysis.freeVariables.get(g) ?? []).length > 0;
+  const constants = (g: Graph): Graph[] =>
+    (analysis.applies.get(g) ?? []).flatMap((a) => a.inputs.filter(isConstantGraph).map((x) => x.value));
+  const reaches = (from: Graph, loop: Graph): boolean => {
+    const seen = [from];
+    for (let i = 0; i < seen.length; i++) {
+      for (const h of constants(seen[i]!)) {
+        if (h === loop) return true;
+        if (h.flags.branch && !seen.includes(h)) seen.push(h);
+      }
+    }
+    return false;
+  };
+  return analysis.graphs
+    .filter((g) => g.flags.loop)
+    .map((loop) => {
+      const made: string[] = [];
+      const iteration = [loop];
+      for (let i = 0; i < iteration.length; i++) {
+        for (const h of constants(iteration[i]!)) {
+          if (h === loop || !hasFvs(h) || iteration.includes(h)) continue;
+          if (!h.flags.branch) made.push(h.name);
+          else if (reaches(h, loop)) iteration.push(h);
+        }
+      }
+      return { name: loop.name, closuresPerIteration: made };
+    });
 }
 
 const SEED = `def f(x1, x2) = (sin(x1 / x2) + x1 / x2 - exp(x2)) * (x1 / x2 - exp(x2));`;
@@ -36,5 +81,27 @@ describe("the optimized gradient of straight-line code", () => {
     // gradient of df is the second derivative written out.
     const { grad } = statsOf(`def f(x) = sin(x) * x * x;\ndef df(x) = grad(f)(x);`, "df");
     expect(grad).toMatchObject({ graphs: 1, closures: 0, calls: 0 });
+  });
+});
+
+describe("the optimized gradient of a loop", () => {
+  it("is one forward loop and one backward loop, with no closure per iteration", () => {
+    const { g } = optimizedGradient(`def f(x) { var acc = 1; var i = 0; while i < 100 { acc = acc * x + sin(acc); i = i + 1; } acc }`, "f");
+    const loops = loopsOf(g);
+    expect(loops.map((l) => l.name).sort()).toEqual(["f/while▶loop", "f/while◀loop"]);
+    expect(loops.flatMap((l) => l.closuresPerIteration)).toEqual([]);
+  });
+
+  it("keeps nested loops as two pairs of loops, the inner making no closures", () => {
+    const { g } = optimizedGradient(`def f(x, y) {
+  var s = x;
+  for i in 0..10 { var t = s * y; for j in 0..3 { t = t + sin(s * t); } s = s + t * x; }
+  s
+}`, "f");
+    const loops = loopsOf(g);
+    expect(loops.map((l) => l.name).sort()).toEqual(["f/for▶loop", "f/for▶loop", "f/for◀loop", "f/for◀loop"]);
+    // An outer iteration runs the inner loop, which closes over the outer vars as in the primal:
+    // the outer forward loop makes the inner forward loop, the outer backward loop the inner one.
+    expect(loops.map((l) => l.closuresPerIteration).sort()).toEqual([[], [], ["f/for▶loop"], ["f/for◀loop"]]);
   });
 });

@@ -12,7 +12,7 @@ export const builtins: ReadonlyMap<string, Primitive> = new Map<string, Primitiv
   ["expm1", S.expm1], ["sqrt", S.sqrt], ["abs", S.abs], ["sign", S.sign], ["floor", S.floor], ["ceil", S.ceil],
   ["round", S.round], ["sigmoid", S.sigmoidPrim], ["relu", S.relu], ["softplus", S.softplusPrim],
   ["maximum", S.maximum], ["minimum", S.minimum], ["atan2", S.atan2], ["pow", S.pow], ["where", S.where],
-  ["len", T.len], ["print", P.print], ["assert", T.assertPrim], ["stop_gradient", D.stopGradient],
+  ["len", T.len], ["print", P.print], ["read_csv", P.readCsv], ["assert", T.assertPrim], ["stop_gradient", D.stopGradient],
 ]);
 
 export const binaryOps: Readonly<Record<Exclude<BinaryOp, "and" | "or">, Primitive>> = {

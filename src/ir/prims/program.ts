@@ -1,8 +1,9 @@
-// Primitives that talk to the host: output and the top-level bindings functions may read.
+// Primitives that talk to the host: output, files, and the top-level bindings functions may read.
 import { formatValue } from "../format-value.js";
-import { definePrim } from "../primitive.js";
+import { definePrim, PrimError } from "../primitive.js";
 import { UNIT } from "../values.js";
 import { expectString } from "./check.js";
+import { parseCsv } from "./csv.js";
 
 export const print = definePrim({
   name: "print",
@@ -11,6 +12,31 @@ export const print = definePrim({
   impl: (args, host) => {
     host.print(args.map((v) => formatValue(v)).join(" "));
     return UNIT;
+  },
+});
+
+/**
+ * `read_csv(path)`: the host reads the file and decides what the path is relative to. The only
+ * host that gives no file access is the library without a `readFile` option, hence the advice.
+ */
+export const readCsv = definePrim({
+  name: "read_csv",
+  args: 1,
+  effect: "io",
+  impl: ([path], host) => {
+    const file = expectString("read_csv", path!);
+    if (host.readFile === undefined) {
+      throw new PrimError("read_csv is not available: the host did not allow file access; pass `readFile` to compile");
+    }
+    let text: string;
+    try {
+      text = host.readFile(file);
+    } catch (e) {
+      // Whatever the host's reader throws (a missing file, an fs error from a library caller's
+      // reader) is a fact about the file, not a bug in Myx.
+      throw new PrimError(`read_csv: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return parseCsv(text, file);
   },
 });
 

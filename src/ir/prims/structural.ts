@@ -110,6 +110,9 @@ export const switchPrim = definePrim({
   },
 });
 
+/** Whether a value is `()`: how the backward pass of a loop sees that its saved records are used up. */
+export const isUnit = definePrim({ name: "is_unit", args: 1, effect: "none", impl: ([x]) => x instanceof Unit });
+
 /**
  * `seq(e1, …, en, v)` is `v` once `e1 … en` have run: it keeps the statements of a block in source
  * order, since a graph otherwise orders only what its output depends on.

@@ -1,0 +1,184 @@
+// Reverse mode for loops. J of a tail-recursive loop, done as for any graph, makes iteration k's
+// backpropagator a closure over iteration k+1's: the forward pass is no longer a tail call and
+// every iteration allocates closures. Instead (docs/ad.md § Loops), J of a loop graph
+//
+//   L(p…) = switch(c, B, E)()        B = { …; L(q…) }        E = { …; out }
+//
+// is two loops. The forward loop L▶loop(p▶…, saved) runs B▶ and E▶ and tail-calls itself with
+// `saved` grown by one record per iteration; the backward loop L◀loop(saved, r) pops the records
+// and applies one iteration's backpropagator to r = (env of L's free variables, ∂p…), which has
+// the same type before and after an iteration. Once the unit is optimized, that per-iteration
+// backpropagator is lambda-lifted (liftSavedRecords): the record holds only the values it reads,
+// and the backward loop calls it as a known graph, which the optimizer then inlines — no closure
+// per iteration remains unless the loop body makes one.
+import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
+import { analyze, type Analysis } from "../ir/manager.js";
+import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
+import { UNIT } from "../ir/values.js";
+
+/** A loop graph as the lowering builds it, recognized before J transforms it. */
+export interface LoopShape {
+  readonly loop: Graph;
+  readonly body: Graph;
+  readonly exit: Graph;
+  /** The call `L(q…)` that ends the body. */
+  readonly tail: Apply;
+}
+
+/** The shape of `g` if it is a loop J can turn into two loops; null otherwise (J then treats it as any graph). */
+export function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
+  if (!g.flags.loop) return null;
+  const call = g.output;
+  if (call?.kind !== "apply" || call.inputs.length !== 1 || call.graph !== g) return null;
+  const sw = call.inputs[0]!;
+  if (sw.kind !== "apply" || sw.graph !== g || !isPrimCall(sw, switchPrim)) return null;
+  const [, , yes, no] = sw.inputs;
+  if (!isConstantGraph(yes!) || !isConstantGraph(no!)) return null;
+  const body = yes.value;
+  const exit = no.value;
+  if (!body.flags.branch || !exit.flags.branch) return null;
+  const tail = tailCall(body, g);
+  if (tail === null) return null;
+  // One iteration's backpropagator answers for L's parameters and free variables only: a branch
+  // reading a node L computed (other than through its parameters) would need L's own backward pass.
+  for (const b of [body, exit]) {
+    const fvs = analysis.freeVariables.get(b) ?? [];
+    if (fvs.length === 0) return null;
+    if (fvs.some((n) => n.kind === "apply" && n.graph === g)) return null;
+  }
+  // L must be named only by the tail call inside the body, so that every iteration is counted.
+  for (const a of analysis.applies.get(body) ?? []) {
+    if (a.inputs.some((x, i) => !(a === tail && i === 0) && x.kind === "constant" && x.value === g)) return null;
+  }
+  return { loop: g, body, exit, tail };
+}
+
+function isPrimCall(a: Apply, p: unknown): boolean {
+  const callee = a.inputs[0]!;
+  return callee.kind === "constant" && callee.value === p;
+}
+
+/** `L(q…)` as the body's output, or as the last operand of a `seq` that is. */
+function tailCall(body: Graph, loop: Graph): Apply | null {
+  let out = body.output;
+  if (out?.kind === "apply" && out.graph === body && isPrimCall(out, seq)) out = out.inputs[out.inputs.length - 1]!;
+  if (out?.kind !== "apply" || out.graph !== body) return null;
+  const callee = out.inputs[0]!;
+  return callee.kind === "constant" && callee.value === loop && out.inputs.length - 1 === loop.parameters.length ? out : null;
+}
+
+/** The J-world graphs of one loop, kept so that the saved records can be lifted once optimized. */
+export interface LoopImages {
+  /** L▶(p…) = (out, ◀L): what callers of L call. */
+  readonly entry: Graph;
+  /** L▶loop(p…, saved): the forward loop. */
+  readonly forward: Graph;
+  /** Its last parameter: the records of the iterations so far, newest first; () when none. */
+  readonly saved: Parameter;
+  /** L◀loop(saved, r): the backward loop. */
+  readonly backward: Graph;
+  /** The branch of the backward loop that pops one record. */
+  readonly pop: Graph;
+  /** B▶, where each iteration pushes its record. */
+  bodyImage: Graph | null;
+  /** ◀B: one iteration's backpropagator, r ↦ r. */
+  step: Graph | null;
+  /** The graphs made here, for the unit's optimizer. */
+  readonly made: readonly Graph[];
+}
+
+/** The graphs around the forward loop: the entry that starts it and the backward loop. */
+export function loopImages(shape: LoopShape, forward: Graph, saved: Parameter): LoopImages {
+  const { loop } = shape;
+  const entry = newGraph(`${loop.name}▶`, loop.loc);
+  const params = loop.parameters.map((p) => addParameter(entry, p.name, p.loc));
+
+  const backward = newGraph(`${loop.name}◀loop`, loop.loc, { loop: true });
+  const records = addParameter(backward, "saved", null);
+  const r = addParameter(backward, "r", null);
+  const done = newGraph(`${loop.name}◀done`, loop.loc, { branch: true });
+  done.output = r;
+  const pop = newGraph(`${loop.name}◀pop`, loop.loc, { branch: true });
+  const top = applyPrim(pop, tupleGet, [records, constant(0)], null);
+  const rest = applyPrim(pop, tupleGet, [records, constant(1)], null);
+  pop.output = apply(pop, [constant(backward), rest, apply(pop, [top, r], null)], null);
+  const chosen = applyPrim(backward, switchPrim, [applyPrim(backward, isUnit, [records], null), constant(done), constant(pop)], null);
+  backward.output = apply(backward, [chosen], null);
+
+  const res = apply(entry, [constant(forward), ...params, constant(UNIT)], loop.loc);
+  const back = newGraph(`◀${loop.name}`, loop.loc);
+  const d = addParameter(back, "d", null);
+  const last = apply(back, [applyPrim(entry, tupleGet, [res, constant(1)], null), d], null);
+  back.output = apply(back, [constant(backward), applyPrim(entry, tupleGet, [res, constant(2)], null), last], null);
+  entry.output = applyPrim(entry, makeTuple, [applyPrim(entry, tupleGet, [res, constant(0)], null), constant(back)], loop.loc);
+  return { entry, forward, saved, backward, pop, bodyImage: null, step: null, made: [entry, back, backward, done, pop] };
+}
+
+/** The graphs lifting rewrites: until then the optimizer must not copy them (inlining a graph they nest in would). */
+function liftedGraphs(images: LoopImages): Graph[] {
+  return [images.forward, images.backward, images.pop, ...(images.bodyImage === null ? [] : [images.bodyImage]), ...(images.step === null ? [] : [images.step])];
+}
+
+export function holdForLifting(images: LoopImages): void {
+  for (const g of liftedGraphs(images)) g.flags.opaque = true;
+}
+
+/**
+ * Replaces the closure each iteration pushes by a record of the per-iteration values ◀B reads,
+ * and its call in the backward loop by a call of ◀B as a known graph. Values from outside the
+ * loop stay free variables of ◀B: they are the same in every iteration. Releases the graphs
+ * holdForLifting held.
+ */
+export function liftSavedRecords(images: LoopImages): void {
+  for (const g of liftedGraphs(images)) g.flags.opaque = false;
+  const { bodyImage, step, pop } = images;
+  if (bodyImage === null || step === null) return;
+  const analysis = analyze([images.forward, images.backward]);
+  const push = (analysis.applies.get(bodyImage) ?? []).find(
+    (a) => isPrimCall(a, makeTuple) && a.inputs.length === 3 && a.inputs[1]!.kind === "constant" && a.inputs[1]!.value === step,
+  );
+  const popApplies = analysis.applies.get(pop) ?? [];
+  const call = popApplies.find((a) => a.inputs[0]!.kind === "apply" && isPrimCall(a.inputs[0]!, tupleGet) && a.inputs[0]!.inputs[1] === images.backward.parameters[0]);
+  const rest = popApplies.find((a) => isPrimCall(a, tupleGet) && a.inputs[2]!.kind === "constant" && a.inputs[2]!.value === 1);
+  const pushUsers = push === undefined ? [] : (analysis.users.get(push) ?? []);
+  if (push === undefined || call === undefined || rest === undefined || pushUsers.length !== 1) return;
+
+  const perIteration = (n: Node): boolean => n.kind !== "constant" && (n.graph === bodyImage || n.graph === images.forward);
+  const lifted = (analysis.freeVariables.get(step) ?? []).filter(perIteration);
+  const readers = readersOf(step, new Set(lifted), analysis);
+  if (readers === null) return;
+  const params = lifted.map((n, i) => addParameter(step, n.kind === "parameter" ? n.name : `saved${i}`, null));
+  replaceWithin(readers, analysis, new Map(lifted.map((n, i) => [n, params[i]!])));
+
+  const record = applyPrim(bodyImage, makeTuple, [...lifted, push.inputs[2]!], null);
+  const use = pushUsers[0]!;
+  use.user.inputs[use.index] = record;
+  const records = images.backward.parameters[0]!;
+  call.inputs = [constant(step), call.inputs[1]!, ...lifted.map((_, i) => applyPrim(pop, tupleGet, [records, constant(i)], null))];
+  rest.inputs[2] = constant(lifted.length);
+}
+
+/**
+ * `g` and the graphs it reaches that read one of `nodes`: the ones lifting must rewrite. Null when
+ * one of them is also referred to from elsewhere, which a rewrite in place would change too.
+ */
+function readersOf(g: Graph, nodes: ReadonlySet<Node>, analysis: Analysis): Graph[] | null {
+  const reads = (h: Graph): boolean => (analysis.freeVariables.get(h) ?? []).some((n) => nodes.has(n));
+  const graphs = [g];
+  for (let i = 0; i < graphs.length; i++) {
+    for (const h of analysis.graphConstants.get(graphs[i]!) ?? []) if (!graphs.includes(h) && reads(h)) graphs.push(h);
+  }
+  for (const h of analysis.graphs) {
+    if (graphs.includes(h)) continue;
+    if ((analysis.graphConstants.get(h) ?? []).some((k) => k !== g && graphs.includes(k))) return null;
+  }
+  return graphs;
+}
+
+/** Substitutes nodes in every use inside `graphs`. */
+function replaceWithin(graphs: readonly Graph[], analysis: Analysis, by: ReadonlyMap<Node, Node>): void {
+  for (const h of graphs) {
+    for (const a of analysis.applies.get(h) ?? []) a.inputs = a.inputs.map((x) => by.get(x) ?? x);
+    if (h.output !== null) h.output = by.get(h.output) ?? h.output;
+  }
+}
