@@ -43,7 +43,7 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   const parsed = parseProgram(source, file);
   if (parsed.program === null) return fail(parsed.diagnostics);
   const optimizing = options.optimize ?? true;
-  setUnitOptimizer(optimizing ? (roots, owned) => optimize(roots, owned) : null);
+  setUnitOptimizer(optimizing ? (roots, owned, atFixedPoint) => optimize(roots, owned, { atFixedPoint }) : null);
   const mark = idMark();
   let lowered: ReturnType<typeof lowerProgram>;
   try {

@@ -9,6 +9,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { EnvValue, type Value } from "../ir/values.js";
+import { registerArrayBackpropRules } from "./array-rules.js";
 import { elementaryDerivatives, type Derivative } from "./derivatives.js";
 
 export interface RuleBuilder {
@@ -38,20 +39,24 @@ rule(S.div, (b, [, y], out, d) => {
 });
 rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!, y!))))]);
 // At x = 0 the factors log(x) and x ** (y - 1) are infinite where the derivative is 0, as in JAX.
+// (`where` on a Num condition picks where it is non-zero, elementwise on arrays.)
 rule(S.pow, (b, [x, y], out, d) => [
-  b(S.where, b(S.eq, y!, b.c(0)), b.c(0), b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))))),
-  b(S.where, b(S.eq, x!, b.c(0)), b.c(0), b(S.mul, d, b(S.mul, out, b(S.log, x!)))),
+  b(S.where, y!, b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))), b.c(0)),
+  b(S.where, x!, b(S.mul, d, b(S.mul, out, b(S.log, x!))), b.c(0)),
 ]);
 rule(S.neg, (b, _, __, d) => [b(S.neg, d)]);
 rule(S.atan2, (b, [y, x], _, d) => {
   const r2 = b(S.add, b(S.mul, x!, x!), b(S.mul, y!, y!));
   return [b(S.div, b(S.mul, d, x!), r2), b(S.neg, b(S.div, b(S.mul, d, y!), r2))];
 });
-/** At a tie each argument takes half the sensitivity, as JAX's balanced rule does: x's share. */
-export const tieShare = (b: RuleBuilder, x: Node, y: Node, wins: Primitive): Node =>
-  b(S.where, b(S.eq, x, y), b.c(0.5), b(S.where, b(wins, x, y), b.c(1), b.c(0)));
-rule(S.maximum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.gt)), b(S.mul, d, tieShare(b, y!, x!, S.gt))]);
-rule(S.minimum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.lt)), b(S.mul, d, tieShare(b, y!, x!, S.lt))]);
+/**
+ * At a tie each argument takes half the sensitivity, as JAX's balanced rule does: x's share.
+ * Built from comparisons, which work elementwise on arrays (`==` does not).
+ */
+export const tieShare = (b: RuleBuilder, x: Node, y: Node, wins: Primitive, loses: Primitive): Node =>
+  b(S.where, b(wins, x, y), b.c(1), b(S.where, b(loses, x, y), b.c(0), b.c(0.5)));
+rule(S.maximum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.gt, S.lt)), b(S.mul, d, tieShare(b, y!, x!, S.gt, S.lt))]);
+rule(S.minimum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.lt, S.gt)), b(S.mul, d, tieShare(b, y!, x!, S.lt, S.gt))]);
 rule(S.where, (b, [c], _, d) => [b(D.zerosLikePrim, c!), b(S.where, c!, d, b.c(0)), b(S.where, c!, b.c(0), d)]);
 
 for (const [p, k] of elementaryDerivatives) unary(p, k);
@@ -63,11 +68,14 @@ rule(T.tupleGet, (b, [t, i], _, d) => [b(D.tupleSet, b(D.zerosLikePrim, t!), i!,
 rule(T.destructure, (b, [, n], _, d) => [d, b(D.zerosLikePrim, n!)]);
 rule(T.makeRecord, (b, [keys, ...values], _, d) => [b(D.zerosLikePrim, keys!), ...values.map((__, i) => b(D.recordAt, d, b.c(i)))]);
 rule(T.recordGet, (b, [r, key], _, d) => [b(D.recordSet, b(D.zerosLikePrim, r!), key!, d), b(D.zerosLikePrim, key!)]);
-rule(T.index, (b, [t, ...indices], _, d) => {
-  if (indices.length !== 1) throw new Error("internal: multi-index of a tuple");
-  return [b(D.indexAdd, b(D.zerosLikePrim, t!), indices[0]!, d), b(D.zerosLikePrim, indices[0]!)];
+rule(T.index, (b, [t, ...indices], _, d) => [
+  b(D.indexAdd, b(D.zerosLikePrim, t!), ...indices, d),
+  ...indices.map((i) => b(D.zerosLikePrim, i)),
+]);
+rule(D.indexAdd, (b, [, ...rest], _, d) => {
+  const indices = rest.slice(0, -1);
+  return [d, ...indices.map((i) => b(D.zerosLikePrim, i)), b(T.index, d, ...indices)];
 });
-rule(D.indexAdd, (b, [, i], _, d) => [d, b(D.zerosLikePrim, i!), b(T.index, d, i!)]);
 rule(T.switchPrim, (b, [c, x, y], _, d) => [
   b(D.zerosLikePrim, c!),
   b(T.switchPrim, c!, d, b(D.zerosLikePrim, x!)),
@@ -87,3 +95,5 @@ rule(D.expectNumOutput, (b, [, label], _, d) => [d, b(D.zerosLikePrim, label!)])
 rule(D.userGradientPrim, (b, [s, x], _, d) => [b(D.fromUserGradientPrim, d, s!), b(D.zerosLikePrim, x!)]);
 rule(D.fromUserGradientPrim, (b, [u, s], _, d) => [b(D.userGradientPrim, d, u!), b(D.zerosLikePrim, s!)]);
 rule(D.recordSet, (b, [, key, v], _, d) => [b(D.recordSet, d, key!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);
+
+registerArrayBackpropRules(rule);

@@ -10,6 +10,9 @@ import { gradientClosureGraph, vjpClosureGraph, type GradientSpec } from "./grad
 import { registerSpecialJ } from "./primitive-j.js";
 import { jValue } from "./j-value.js";
 import { jvp } from "./jvp.js";
+import { jacobianBuiltin } from "./jacobian.js";
+// Registers the J of map and fold, which take functions.
+import "./higher-order.js";
 import { unJ } from "./reverse.js";
 
 function nameOf(f: Value): string {
@@ -135,9 +138,14 @@ registerSpecialJ(vjp, (arity) => {
   return fwd;
 }, true);
 
+export const jacobian = jacobianBuiltin("jacobian", (f) => f);
+export const hessian = jacobianBuiltin("hessian", (f, host) => host.call(grad, [f]));
+
 export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map([
   ["grad", grad],
   ["value_and_grad", valueAndGrad],
   ["vjp", vjp],
   ["jvp", jvp],
+  ["jacobian", jacobian],
+  ["hessian", hessian],
 ]);

@@ -3,7 +3,11 @@
 // the optimizer here; AD calls it on each unit it has just transformed.
 import type { Graph } from "../ir/graph.js";
 
-export type UnitOptimizer = (roots: readonly Graph[], owned: Set<Graph>) => void;
+/**
+ * Optimizes the graphs of `owned` reachable from `roots`. `atFixedPoint` is called whenever the
+ * graphs stop changing; if it changes them in turn (it returns true), optimizing goes on.
+ */
+export type UnitOptimizer = (roots: readonly Graph[], owned: Set<Graph>, atFixedPoint?: () => boolean) => void;
 
 let installed: UnitOptimizer | null = null;
 
@@ -12,6 +16,8 @@ export function setUnitOptimizer(optimizer: UnitOptimizer | null): void {
   installed = optimizer;
 }
 
-export function optimizeUnit(roots: readonly Graph[], owned: Set<Graph>): void {
-  installed?.(roots, owned);
+/** Runs the installed optimizer; without one, `atFixedPoint` still runs once. */
+export function optimizeUnit(roots: readonly Graph[], owned: Set<Graph>, atFixedPoint?: () => boolean): void {
+  if (installed !== null) installed(roots, owned, atFixedPoint);
+  else atFixedPoint?.();
 }

@@ -103,14 +103,21 @@ export function transformClosure(root: Graph): TransformedClosure {
     if (unit.keepsShape) for (const g of unit.created) g.flags.opaque = true;
     else {
       for (const images of unit.loops) holdForLifting(images);
-      unoptimized.push(() => {
-        optimizeUnit([forward], unit.created);
-        if (unit.loops.length === 0) return;
-        // Inner loops first: an outer loop's lifting must see the graphs of the inner ones as final.
+      let lifted = false;
+      // Records are lifted once the backpropagators are as small as the optimizer makes them;
+      // inner loops first, since an outer loop's lifting must see the inner ones' graphs final.
+      const lift = (): boolean => {
+        if (lifted || unit.loops.length === 0) return false;
+        lifted = true;
         for (const images of [...unit.loops].reverse()) liftSavedRecords(images);
-        optimizeUnit([forward], unit.created);
-      });
+        return true;
+      };
+      unoptimized.push(() => optimizeUnit([forward], unit.created, lift));
     }
+  } catch (e) {
+    // A unit that could not be filled must not be found half built by a later transform.
+    units.delete(root);
+    throw e;
   } finally {
     filling--;
   }

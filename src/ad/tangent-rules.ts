@@ -8,6 +8,7 @@ import * as P from "../ir/prims/program.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
+import { registerArrayTangentRules } from "./array-rules.js";
 import { tieShare, type RuleBuilder } from "./backprop-rules.js";
 import { elementaryDerivatives, type Derivative } from "./derivatives.js";
 import { jValuePrim } from "./j-value.js";
@@ -32,7 +33,7 @@ const unary = (p: Primitive, k: Derivative): void =>
  * `t · k`, and 0 where `t` is 0 even if `k` is not finite: a constant exponent has tangent 0 and
  * `log` of a negative base must not make `x ** 2` nan (JAX gets this from symbolic zeros).
  */
-const scaled = (b: RuleBuilder, t: Node, k: Node): Node => b(S.where, b(S.eq, t, b.c(0)), b.c(0), b(S.mul, t, k));
+const scaled = (b: RuleBuilder, t: Node, k: Node): Node => b(S.where, t, b(S.mul, t, k), b.c(0));
 
 rule(S.add, (b, _, __, [da, db]) => b(S.add, da!, db!));
 rule(S.sub, (b, _, __, [da, db]) => b(S.sub, da!, db!));
@@ -42,8 +43,8 @@ rule(S.mod, (b, [x, y], _, [dx, dy]) => b(S.sub, dx!, b(S.mul, dy!, b(S.floor, b
 rule(S.pow, (b, [x, y], out, [dx, dy]) =>
   b(
     S.add,
-    scaled(b, dx!, b(S.where, b(S.eq, y!, b.c(0)), b.c(0), b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))))),
-    scaled(b, dy!, b(S.where, b(S.eq, x!, b.c(0)), b.c(0), b(S.mul, out, b(S.log, x!)))),
+    scaled(b, dx!, b(S.where, y!, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))), b.c(0))),
+    scaled(b, dy!, b(S.where, x!, b(S.mul, out, b(S.log, x!)), b.c(0))),
   ),
 );
 rule(S.neg, (b, _, __, [dx]) => b(S.neg, dx!));
@@ -51,8 +52,8 @@ rule(S.atan2, (b, [y, x], _, [dy, dx]) =>
   b(S.div, b(S.sub, b(S.mul, x!, dy!), b(S.mul, y!, dx!)), b(S.add, b(S.mul, x!, x!), b(S.mul, y!, y!))),
 );
 // At a tie the tangents are averaged, as JAX's balanced rule does (and reverse mode here).
-rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.gt)), b(S.mul, dy!, tieShare(b, y!, x!, S.gt))));
-rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.lt)), b(S.mul, dy!, tieShare(b, y!, x!, S.lt))));
+rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.gt, S.lt)), b(S.mul, dy!, tieShare(b, y!, x!, S.gt, S.lt))));
+rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.lt, S.gt)), b(S.mul, dy!, tieShare(b, y!, x!, S.lt, S.gt))));
 rule(S.where, (b, [c], _, [, da, db]) => b(S.where, c!, da!, db!));
 
 for (const [p, k] of elementaryDerivatives) unary(p, k);
@@ -79,7 +80,7 @@ rule(T.seq, (_, __, ___, dx) => dx[dx.length - 1]!);
 rule(D.addSensPrim, (b, _, __, [da, db]) => b(D.addSensPrim, da!, db!));
 rule(D.tupleSet, (b, [, i], _, [dt, , dv]) => b(D.tupleSet, dt!, i!, dv!));
 rule(D.recordSet, (b, [, key], _, [dr, , dv]) => b(D.recordSet, dr!, key!, dv!));
-rule(D.indexAdd, (b, [, i], _, [dt, , dd]) => b(D.indexAdd, dt!, i!, dd!));
+rule(D.indexAdd, (b, x, _, dx) => b(D.indexAdd, dx[0]!, ...x.slice(1, -1), dx[dx.length - 1]!));
 rule(D.envSet, (b, [, key], _, [de, , dv]) => b(D.envSet, de!, key!, dv!));
 rule(D.envGet, (b, [, key], _, [de, , dzero]) => b(D.envGet, de!, key!, dzero!));
 rule(D.expectNumOutput, (_, __, ___, [dy]) => dy!);
@@ -87,3 +88,5 @@ rule(D.userGradientPrim, (b, [, x], _, [ds]) => b(D.userGradientPrim, ds!, x!));
 rule(D.fromUserGradientPrim, (b, [, s], _, [dd]) => b(D.fromUserGradientPrim, dd!, s!));
 // J of a value is the value itself for data; a function's tangent is () either way.
 rule(jValuePrim, (_, __, ___, [dx]) => dx!);
+
+registerArrayTangentRules(rule);

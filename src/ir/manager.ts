@@ -25,7 +25,18 @@ export interface Analysis {
   readonly children: ReadonlyMap<Graph, readonly Graph[]>;
 }
 
-export function analyze(roots: readonly Graph[]): Analysis {
+/** Graphs an earlier analysis walked and that have not changed since: their facts are copied, not recomputed. */
+export interface Sealed {
+  readonly graphs: ReadonlySet<Graph>;
+  readonly from: Analysis;
+}
+
+/**
+ * With `sealed`, the sealed graphs' applies, graph constants and free variables come from the
+ * earlier analysis, and the users of their nodes are not recorded (the optimizer, for graphs it
+ * does not own, which nothing changes while it runs).
+ */
+export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
   const graphs: Graph[] = [];
   const seenGraphs = new Set<Graph>();
   const applies = new Map<Graph, Apply[]>();
@@ -61,6 +72,15 @@ export function analyze(roots: readonly Graph[]): Analysis {
     const g = graphs[gi]!;
     for (const p of g.parameters) seenNodes.add(p);
     if (g.output === null) continue;
+    if (sealed?.graphs.has(g)) {
+      applies.set(g, [...(sealed.from.applies.get(g) ?? [])]);
+      for (const h of sealed.from.graphConstants.get(g) ?? []) {
+        addGraph(h);
+        graphConstants.get(g)!.push(h);
+      }
+      for (const n of sealed.from.freeVariables.get(g) ?? []) direct.get(g)!.add(n);
+      continue;
+    }
     noteUse(g, g.output);
     stack.push(g.output);
     while (stack.length > 0) {

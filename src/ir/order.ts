@@ -24,13 +24,13 @@ function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
   const deps = (n: Node): Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
   // An output that is a free variable (a branch returning an outer value) belongs to its own graph.
   const out = g.output;
-  const stack: { node: Node; next: number }[] = out === null || (out.kind !== "constant" && out.graph !== g) ? [] : [{ node: out, next: 0 }];
+  const frame = (node: Node) => ({ node, next: 0, deps: deps(node) });
+  const stack: { node: Node; next: number; deps: readonly Node[] }[] = out === null || (out.kind !== "constant" && out.graph !== g) ? [] : [frame(out)];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    const ds = deps(top.node);
-    if (top.next < ds.length) {
-      const d = ds[top.next++]!;
-      if (!done.has(d) && (d.kind === "constant" || d.graph === g)) stack.push({ node: d, next: 0 });
+    if (top.next < top.deps.length) {
+      const d = top.deps[top.next++]!;
+      if (!done.has(d) && (d.kind === "constant" || d.graph === g)) stack.push(frame(d));
       continue;
     }
     stack.pop();

@@ -3,7 +3,7 @@
 // round changes nothing or a bound is reached. Dead code needs no pass of its own: a node no
 // longer reachable from an output is simply gone.
 import { isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
-import { analyze, type Analysis } from "../ir/manager.js";
+import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
@@ -25,6 +25,8 @@ export interface OptimizeOptions {
   readonly specialize?: boolean;
   /** `program` keeps everything J will see as it is written (see rewrites.ts); default `unit`. */
   readonly level?: "program" | "unit";
+  /** Called when a round changes nothing; if it changes the graphs in turn (returns true), rounds go on. */
+  readonly atFixedPoint?: () => boolean;
 }
 
 /**
@@ -35,8 +37,15 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
   const maxRounds = options.maxRounds ?? 32;
   const inlineSize = options.inlineSize ?? 400;
   const active = [...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [specializeGradient] : [])];
+  // The first round walks everything reachable. Graphs it finds that are not owned and do not
+  // close over owned nodes cannot change while this runs: later rounds copy what the first
+  // learned about them instead of walking them again, and inlining reads them from it.
+  let sealed: Sealed | undefined;
   for (let round = 0; round < maxRounds; round++) {
-    const analysis = analyze(roots);
+    const analysis = analyze(roots, sealed);
+    if (sealed === undefined) sealed = { graphs: sealedGraphs(analysis, roots, owned), from: analysis };
+    const { graphs: settled, from: first } = sealed;
+    const about = (g: Graph): Analysis => (settled.has(g) ? first : analysis);
     const rw = new Rewriter(analysis);
     const known = new Set<Apply>();
     for (const list of analysis.applies.values()) for (const a of list) known.add(a);
@@ -51,13 +60,18 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
           rw.replace(a, better);
           continue;
         }
-        const callee = inlineSize > 0 ? inlinable(a, analysis, recursive, inlineSize, rw) : null;
-        if (callee !== null) for (const copy of inlineCall(a, callee, analysis, rw)) owned.add(copy);
+        const callee = inlineSize > 0 ? calleeGraph(a) : null;
+        if (callee === null) continue;
+        const source = about(callee);
+        if (inlinable(a, source, recursive, inlineSize, rw) === null) continue;
+        for (const copy of inlineCall(a, callee, source, rw)) owned.add(copy);
       }
     }
     if (options.cse ?? true) cse(analysis, owned, rw);
-    if (!rw.changed) return;
+    if (!rw.changed && !(options.atFixedPoint?.() ?? false)) return;
   }
+  // Out of rounds: what the caller does at the fixed point must still happen, unoptimized after.
+  options.atFixedPoint?.();
 }
 
 /** Registers the uses made by Applies a rewrite created (they may nest), so later replacements reach them. */
@@ -78,6 +92,16 @@ function firstRewrite(a: Apply, analysis: Analysis, active: readonly Rewrite[]):
     if (better !== null && better !== a) return better;
   }
   return null;
+}
+
+function sealedGraphs(analysis: Analysis, roots: readonly Graph[], owned: ReadonlySet<Graph>): Set<Graph> {
+  const ownedNode = (n: Node): boolean => n.kind !== "constant" && owned.has(n.graph);
+  return new Set(analysis.graphs.filter((g) => !owned.has(g) && !roots.includes(g) && !(analysis.freeVariables.get(g) ?? []).some(ownedNode)));
+}
+
+function calleeGraph(a: Apply): Graph | null {
+  const callee = a.inputs[0]!;
+  return callee.kind === "constant" && isGraph(callee.value) ? callee.value : null;
 }
 
 /** A graph is recursive when it can reach a constant of itself through the graphs it refers to. */

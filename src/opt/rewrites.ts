@@ -118,8 +118,10 @@ function control(a: Apply, strict: boolean): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p === T.switchPrim || p === S.where) {
     const c = constValue(a.inputs[1]!);
-    if (typeof c !== "boolean") return null;
-    const chosen = a.inputs[c ? 2 : 3]!;
+    // `where` reads a Num condition as true when non-zero; a constant one picks a whole value.
+    const pick = typeof c === "boolean" ? c : typeof c === "number" && p === S.where ? c !== 0 : null;
+    if (pick === null) return null;
+    const chosen = a.inputs[pick ? 2 : 3]!;
     return othersDroppable(a.inputs.slice(2), chosen, strict) ? chosen : null;
   }
   if (p === T.seq) {
@@ -156,9 +158,9 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     if (nx !== null) return apply(a.graph, [constant(S.sub), y, nx.inputs[1]!], a.loc);
     return null;
   }
-  // J of a Num, and a Num's gradient as the user sees it, are the Num itself.
+  // J of a Num (or an Array) is the value itself. (Its gradient as the user sees it is not
+  // always the sensitivity: that may still carry axes broadcasting added.)
   if (p === jValuePrim && numeric(a, a, analysis)) return a.inputs[1]!;
-  if (p === D.userGradientPrim && numeric(a.inputs[2]!, a, analysis)) return a.inputs[1]!;
   if (p === D.envGet) {
     const [env, key, zero] = [a.inputs[1]!, a.inputs[2]!, a.inputs[3]!];
     if (isEmptyEnv(env)) return zero;

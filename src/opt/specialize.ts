@@ -3,6 +3,7 @@
 // see through it, so `grad(grad(f))` and functions that call `grad(f)` need no run-time
 // transform, and the gradient of straight-line code is straight-line code.
 import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
+import { PrimError } from "../ir/primitive.js";
 import { argnumsOf, grad, valueAndGrad } from "../ad/builtins.js";
 import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
@@ -71,7 +72,14 @@ export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
   if (byKey === undefined) built.set(f, (byKey = new Map()));
   let g = byKey.get(key);
   if (g === undefined) {
-    g = gradientGraph(f, { kind, ...nums });
+    try {
+      g = gradientGraph(f, { kind, ...nums });
+    } catch (e) {
+      // f cannot be differentiated (say, it calls a primitive without a rule): grad(f) is left to
+      // run time, which reports that where the program calls it.
+      if (e instanceof PrimError) return null;
+      throw e;
+    }
     optimize([g], new Set([g]));
     byKey.set(key, g);
   }

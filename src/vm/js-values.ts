@@ -1,8 +1,9 @@
 // Values across the library boundary (SPEC §7): number ↔ Num, boolean ↔ Bool, string ↔ String,
 // Tensor ↔ Array, JS array ↔ Tuple, plain object ↔ Record, function ↔ Function. A JS array made
-// only of numbers (or of such arrays, rectangular) becomes an Array, as NumPy and JAX users
-// expect of `[1, 2, 3]`; `tuple(…)` forces a Tuple.
+// only of numbers (or of such arrays, rectangular, with Float64Arrays allowed as the rows)
+// becomes an Array, as NumPy and JAX users expect of `[1, 2, 3]`; `tuple(…)` forces a Tuple.
 import { PrimError } from "../ir/primitive.js";
+import { formatShape, sizeOf } from "../ir/tensor/shape.js";
 import { Closure, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, Unit, UNIT, type Value } from "../ir/values.js";
 
 /** A JS value that crosses into Myx as a Tuple whatever its items are. */
@@ -24,7 +25,7 @@ export function toMyx(x: unknown, where = "argument"): Value {
       return UNIT;
   }
   if (x === null) return UNIT;
-  if (x instanceof Tensor) return x;
+  if (x instanceof Tensor) return checkedTensor(x);
   if (x instanceof Float64Array) return new Tensor([x.length], Float64Array.from(x));
   if (x instanceof TupleInput) return x.items.map((v) => toMyx(v, where));
   if (Array.isArray(x)) {
@@ -41,7 +42,19 @@ export function toMyx(x: unknown, where = "argument"): Value {
   throw new PrimError(`cannot pass a JavaScript ${typeof x === "function" ? "function" : (x as object).constructor?.name ?? typeof x} as a Myx ${where}`);
 }
 
-/** A rectangular nest of JS arrays of numbers, as one Tensor; null if `x` is anything else. */
+/**
+ * A Tensor built in JavaScript is trusted to be immutable from now on, as Myx values are, but
+ * not to be consistent: kernels index its data by its shape without checking.
+ */
+function checkedTensor(t: Tensor): Tensor {
+  if (!(t.data instanceof Float64Array) || !t.shape.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(t.shape) !== t.data.length) {
+    const size = t.data instanceof Float64Array ? `${t.data.length} elements` : "no Float64Array";
+    throw new PrimError(`a Tensor of shape ${formatShape(t.shape)} needs ${sizeOf(t.shape)} elements of data, it has ${size}`);
+  }
+  return t;
+}
+
+/** A rectangular nest of JS arrays of numbers (or of Float64Array rows), as one Tensor; null if `x` is anything else. */
 function numericArray(x: unknown[]): Tensor | null {
   const shape: number[] = [];
   let probe: unknown = x;
@@ -50,14 +63,21 @@ function numericArray(x: unknown[]): Tensor | null {
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  if (typeof probe !== "number" && !(shape.length > 0 && shape[shape.length - 1] === 0)) return null;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(size);
+  const rows = probe instanceof Float64Array;
+  if (probe instanceof Float64Array) shape.push(probe.length);
+  else if (typeof probe !== "number" && shape[shape.length - 1] !== 0) return null;
+  const data = new Float64Array(sizeOf(shape));
   let k = 0;
   const fill = (v: unknown, depth: number): boolean => {
     if (depth === shape.length) {
       if (typeof v !== "number") return false;
       data[k++] = v;
+      return true;
+    }
+    if (rows && depth === shape.length - 1) {
+      if (!(v instanceof Float64Array) || v.length !== shape[depth]) return false;
+      data.set(v, k);
+      k += v.length;
       return true;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) return false;

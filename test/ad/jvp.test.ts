@@ -207,7 +207,7 @@ describe("errors", () => {
 
   it("points runtime errors inside transformed code at the user's source", () => {
     const e = myxError("def f(x) = x * x;\nprint(jvp(f, true, ()));");
-    expect(e.diagnostics[0]).toMatchObject({ line: 1, col: 14, message: "* expects Num operands, got Bool and Bool" });
+    expect(e.diagnostics[0]).toMatchObject({ line: 1, col: 14, message: "* expects Num or Array operands, got Bool and Bool" });
   });
 
   // Not built yet: J⊳ of grad/vjp/jvp themselves (see docs/ad.md). It must fail cleanly, by name.

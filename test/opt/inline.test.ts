@@ -210,7 +210,7 @@ describe("inlining keeps what the arguments do", () => {
   });
 
   it("an argument the callee ignores still runs: its failure", () => {
-    expect(String(runOptimized(`def k(a) = 1;\ndef f(x) = k(x + "s") * x;`, [1]).value)).toMatch(/expects Num operands/);
+    expect(String(runOptimized(`def k(a) = 1;\ndef f(x) = k(x + "s") * x;`, [1]).value)).toMatch(/expects Num or Array operands/);
   });
 
   // BUG: the argument is evaluated where the copied body first needs it, after the body's own

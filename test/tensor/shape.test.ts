@@ -21,6 +21,7 @@ describe("shape helpers", () => {
     expect(shapeArg("zeros", 3)).toEqual([3]);
     expect(shapeArg("zeros", [2, 3])).toEqual([2, 3]);
     expect(shapeArg("zeros", [])).toEqual([]);
+    expect(shapeArg("zeros", UNIT)).toEqual([]);
     expect(() => shapeArg("zeros", "3")).toThrow("zeros: a shape is a Num or a tuple of Nums, got String");
     expect(() => shapeArg("zeros", [2, UNIT])).toThrow("got a Unit inside a Tuple");
     expect(() => shapeArg("ones", [2, -1])).toThrow("ones: a dimension must be a whole number ≥ 0, got -1");

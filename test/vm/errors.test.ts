@@ -27,7 +27,7 @@ describe("runtime errors", () => {
     const inner = fn("inner", ["x"], (g, x) => apply(g, [constant(S.add), x, k("a")], at(7, 5)));
     const outer = fn("outer", ["x"], (g, x) => prim(g, S.mul, apply(g, [k(inner), x], at(3, 9)), k(2)));
     const d = failure(() => machine().run(outer, [1]));
-    expect(d.message).toBe("+ expects Num operands, got Num and String");
+    expect(d.message).toBe("+ expects Num or Array operands, got Num and String");
     expect([d.line, d.col]).toEqual([7, 5]);
     expect(d.trace!.map((f) => [f.fn, f.span?.line])).toEqual([
       ["inner", 7],
@@ -42,7 +42,7 @@ describe("runtime errors", () => {
       ifElse(g, eq(g, n, k(0)), (b) => apply(b, [constant(S.sqrt), k("x")], at(2)), (b) => add(b, k(1), apply(b, [k(g), sub(b, n, k(1))], at(4)))),
     );
     const d = failure(() => machine().run(down, [100]));
-    expect(d.message).toBe("sqrt expects a Num, got String");
+    expect(d.message).toBe("sqrt expects a Num or Array, got String");
     expect(d.trace).toHaveLength(21);
     expect(d.trace![0]).toEqual({ fn: "down", span: at(2) });
     expect(d.trace![1]).toEqual({ fn: "down", span: at(4) });
@@ -55,7 +55,7 @@ describe("runtime errors", () => {
     expect(d.message).toBe("a condition must be a Bool, got Num");
     expect(d.line).toBe(5);
     const h = fn("h", ["a"], (g, a) => ifElse(g, apply(g, [constant(S.lt), a, k(1)], at(6)), () => k(1), () => k(2)));
-    expect(failure(() => machine().run(h, ["s"])).message).toBe("< expects Num operands, got String and Num");
+    expect(failure(() => machine().run(h, ["s"])).message).toBe("< expects Num or Array operands, got String and Num");
   });
 
   it("report calls of things that are not functions, and wrong argument counts", () => {
@@ -80,7 +80,7 @@ describe("runtime errors", () => {
     const outer = fn("outer", [], (g) => apply(g, [constant(each), k(bad), k(true)], at(2)));
     const m = machine();
     const d = failure(() => m.run(outer, []));
-    expect(d.message).toBe("neg expects a Num, got Bool");
+    expect(d.message).toBe("neg expects a Num or Array, got Bool");
     expect(d.trace!.map((f) => [f.fn, f.span?.line])).toEqual([
       ["bad", 9],
       ["outer", 2],

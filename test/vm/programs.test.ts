@@ -66,7 +66,7 @@ describe("programs", () => {
   it("locates runtime errors and reports the Myx stack innermost first", () => {
     const e = runtimeError(`def inner(x) = x + (1, 2);\ndef outer(x) = inner(x) * 2;\nprint(outer(1));`);
     const d = e.diagnostics[0]!;
-    expect(d).toMatchObject({ line: 1, col: 18, message: "+ expects Num operands, got Num and Tuple" });
+    expect(d).toMatchObject({ line: 1, col: 18, message: "+ expects Num or Array operands, got Num and Tuple" });
     expect(d.trace!.map((f) => f.fn)).toEqual(["inner", "outer", "main"]);
   });
 

@@ -1,5 +1,6 @@
-// Array construction. The rest of the array family (SPEC §4) builds on these values.
+// Array literals. The array builtins of SPEC §4 are in arrays.ts.
 import { definePrim, PrimError } from "../primitive.js";
+import { formatShape } from "../tensor/shape.js";
 import { Tensor, typeName, type Value } from "../values.js";
 
 /** `[a, b, …]`: Nums make a 1-d array; arrays of one shape stack into one more dimension. */
@@ -27,8 +28,8 @@ function stackItems(items: Value[]): Tensor {
   const data = new Float64Array(size * items.length);
   items.forEach((v, i) => {
     if (!(v instanceof Tensor) || v.shape.length !== inner.length || v.shape.some((d, k) => d !== inner[k])) {
-      const got = v instanceof Tensor ? `shape (${v.shape.join(", ")})` : `type ${typeName(v)}`;
-      throw new PrimError(`ragged array literal: item ${i} has ${got}, item 0 shape (${inner.join(", ")})`);
+      const got = v instanceof Tensor ? `shape ${formatShape(v.shape)}` : `type ${typeName(v)}`;
+      throw new PrimError(`ragged array literal: item ${i} has ${got}, item 0 has shape ${formatShape(inner)}`);
     }
     data.set(v.data, i * size);
   });

@@ -1,32 +1,39 @@
-// Scalar arithmetic and math. Operators lower to these (`a + b` is `add(a, b)`); the names users
-// may call directly are listed in builtins.ts.
+// Scalar arithmetic and math, elementwise on Arrays. Operators lower to these (`a + b` is
+// `add(a, b)`); the names users may call directly are listed in builtins.ts. Each primitive tries
+// two Nums first, with no allocation, since that is the VM's hot path; anything else goes to the
+// broadcasting kernels of ../tensor.
 import { definePrim, PrimError, type Primitive } from "../primitive.js";
-import { typeName, type Value } from "../values.js";
-import { expectBool, expectNum } from "./check.js";
+import { broadcastShapes, broadcastTo, elementwise1, elementwise2 } from "../tensor/broadcast.js";
+import { matmul as matmulKernel } from "../tensor/linalg.js";
+import { asTensor, fromData, shapeOf, type Numeric } from "../tensor/shape.js";
+import { Tensor, typeName, type Value } from "../values.js";
+import { expectBool, expectNumeric, isNumeric, naming } from "./check.js";
 
 function unary(name: string, f: (x: number) => number): Primitive {
-  return definePrim({ name, args: 1, impl: ([a]) => f(expectNum(name, a!)) });
+  return definePrim({ name, args: 1, impl: ([a]) => (typeof a === "number" ? f(a) : elementwise1(expectNumeric(name, a!), f)) });
+}
+
+/** Two operands, at least one not a Num: both must be Nums or Arrays, and they broadcast. */
+function broadcast(symbol: string, a: Value, b: Value, f: (x: number, y: number) => number): Numeric {
+  if (!isNumeric(a) || !isNumeric(b)) throw new PrimError(`${symbol} expects Num or Array operands, got ${typeName(a)} and ${typeName(b)}`);
+  return naming(symbol, () => elementwise2(a, b, f));
 }
 
 function binary(name: string, symbol: string, f: (x: number, y: number) => number): Primitive {
   return definePrim({
     name,
     args: 2,
-    impl: ([a, b]) => {
-      if (typeof a === "number" && typeof b === "number") return f(a, b);
-      throw new PrimError(`${symbol} expects Num operands, got ${typeName(a!)} and ${typeName(b!)}`);
-    },
+    impl: ([a, b]) => (typeof a === "number" && typeof b === "number" ? f(a, b) : broadcast(symbol, a!, b!, f)),
   });
 }
 
+/** On Nums a Bool; on Arrays (SPEC §3) a 0/1 Array, which `where` and arithmetic can use. */
 function comparison(name: string, symbol: string, f: (x: number, y: number) => boolean): Primitive {
+  const indicator = (x: number, y: number): number => (f(x, y) ? 1 : 0);
   return definePrim({
     name,
     args: 2,
-    impl: ([a, b]) => {
-      if (typeof a === "number" && typeof b === "number") return f(a, b);
-      throw new PrimError(`${symbol} expects Num operands, got ${typeName(a!)} and ${typeName(b!)}`);
-    },
+    impl: ([a, b]) => (typeof a === "number" && typeof b === "number" ? f(a, b) : broadcast(symbol, a!, b!, indicator)),
   });
 }
 
@@ -100,21 +107,45 @@ export const sigmoidPrim = unary("sigmoid", sigmoid);
 export const relu = unary("relu", (x) => (x > 0 ? x : 0));
 export const softplusPrim = unary("softplus", softplus);
 
-/** `where(c, a, b)` on scalars: `c` is a Bool, or a Num read as true when non-zero. */
+/**
+ * `where(c, a, b)`. A scalar condition — a Bool, or a Num read as true when non-zero — picks `a`
+ * or `b` whole, whatever they are, as `if` would; so the optimizer can resolve `where` on a
+ * known condition without knowing shapes. An Array condition works elementwise, as NumPy's does:
+ * all three broadcast to one shape.
+ */
 export const where = definePrim({
   name: "where",
   args: 3,
   impl: ([c, a, b]) => {
+    if (c instanceof Tensor) return whereArrays(c, a!, b!);
     if (typeof c === "boolean") return c ? a! : b!;
-    return expectNum("where", c!) !== 0 ? a! : b!;
+    if (typeof c === "number") return c !== 0 ? a! : b!;
+    throw conditionError(c!);
   },
 });
 
-/** `@`: matrix product. Arrays arrive with the array family; on other values it is a type error. */
+function conditionError(c: Value): PrimError {
+  return new PrimError(`where expects a Bool, Num or Array condition, got ${typeName(c)}`);
+}
+
+function whereArrays(cond: Tensor, a: Value, b: Value): Numeric {
+  if (!isNumeric(a) || !isNumeric(b)) throw new PrimError(`where with an Array argument expects Num or Array values, got ${typeName(a)} and ${typeName(b)}`);
+  return naming("where", () => {
+    const shape = broadcastShapes(broadcastShapes(shapeOf(cond), shapeOf(a)), shapeOf(b));
+    const stretched = (x: Numeric): Float64Array => asTensor(broadcastTo(x, shape)).data;
+    const cd = stretched(cond), ad = stretched(a), bd = stretched(b);
+    const out = new Float64Array(cd.length);
+    for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? ad[i]! : bd[i]!;
+    return fromData(shape, out);
+  });
+}
+
+/** `@` and `matmul(a, b)`: SPEC §3's four cases of 1-d and 2-d operands. */
 export const matmul = definePrim({
   name: "matmul",
   args: 2,
   impl: ([a, b]) => {
-    throw new PrimError(`@ expects Arrays, got ${typeName(a!)} and ${typeName(b!)}`);
+    if (!isNumeric(a!) || !isNumeric(b!)) throw new PrimError(`matmul (@) expects Arrays, got ${typeName(a!)} and ${typeName(b!)}`);
+    return matmulKernel(a, b);
   },
 });

@@ -5,6 +5,9 @@ import { definePrim, PrimError } from "../primitive.js";
 import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
 import { sliceBounds } from "./structural.js";
 import { expectNum, expectString, normalizeIndex } from "./check.js";
+import { broadcastsTo, broadcastTo, elementwise2, unbroadcast } from "../tensor/broadcast.js";
+import { index as indexArray, indexScatter } from "../tensor/indexing.js";
+import { sameShape, shapeOf } from "../tensor/shape.js";
 
 /** The additive zero with the structure of `v`; values that carry no derivative give `()`. */
 export function zerosLike(v: Value): Value {
@@ -32,13 +35,37 @@ export function addSens(a: Value, b: Value): Value {
     for (const [k, v] of b.entries) merged.set(k, merged.has(k) ? addSens(merged.get(k)!, v) : v);
     return new EnvValue(merged);
   }
-  if (a instanceof Tensor && b instanceof Tensor && a.data.length === b.data.length) {
-    const out = new Float64Array(a.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = a.data[i]! + b.data[i]!;
-    return new Tensor(a.shape, out);
-  }
+  // Sensitivities of arrays may still carry the axes an operation broadcast them over (see
+  // numericSensitivity): a sum broadcasts too.
+  if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return elementwise2(a, b, plus);
   throw new PrimError(`internal: cannot add sensitivities of types ${typeName(a)} and ${typeName(b)}`);
 }
+
+const plus = (x: number, y: number): number => x + y;
+
+/**
+ * A sensitivity of a Num or an Array, summed down to the primal's shape. Elementwise rules let a
+ * sensitivity keep the shape the operation broadcast its argument to — exact, since summing over
+ * those axes commutes with the elementwise steps after — and the sum happens where a shape must
+ * be exact: at an array rule that needs it, and where the user gets the gradient. Scalar code
+ * thus pays nothing for broadcasting.
+ */
+export function numericSensitivity(sens: Value, primal: number | Tensor): Value {
+  if (typeof sens === "number" && typeof primal === "number") return sens;
+  if (typeof sens !== "number" && !(sens instanceof Tensor)) return zerosLike(primal);
+  const shape = typeof primal === "number" ? [] : primal.shape;
+  return sameShape(shapeOf(sens), shape) ? sens : broadcastsTo(shape, shapeOf(sens)) ? unbroadcast(sens, shape) : broadcastTo(sens, shape);
+}
+
+/** `sens_like(d, y)`: d summed (or spread) to y's shape, where a rule needs it exact. */
+export const sensLike = definePrim({
+  name: "sens_like",
+  args: 2,
+  impl: ([d, y]) => {
+    if (typeof y !== "number" && !(y instanceof Tensor)) throw new PrimError(`internal: sens_like of a ${typeName(y!)}`);
+    return numericSensitivity(d!, y);
+  },
+});
 
 export const zerosLikePrim = definePrim({ name: "zeros_like", args: 1, effect: "none", impl: ([v]) => zerosLike(v!) });
 export const addSensPrim = definePrim({ name: "add_sens", args: 2, impl: ([a, b]) => addSens(a!, b!) });
@@ -123,7 +150,7 @@ export const expectNumOutput = definePrim({
 
 /** A sensitivity as the user sees it: shaped like the argument, `()` where there is no derivative. */
 export function userGradient(sens: Value, primal: Value): Value {
-  if (typeof primal === "number" || primal instanceof Tensor) return sens;
+  if (typeof primal === "number" || primal instanceof Tensor) return numericSensitivity(sens, primal);
   if (isTuple(primal) && isTuple(sens)) return primal.map((p, i) => userGradient(sens[i]!, p));
   if (primal instanceof RecordValue && sens instanceof RecordValue) {
     return new RecordValue(primal.keys, primal.values.map((p, i) => userGradient(sens.values[i]!, p)));
@@ -145,23 +172,35 @@ export function fromUserGradient(d: Value, sens: Value): Value {
 export const fromUserGradientPrim = definePrim({ name: "from_user_gradient", args: 2, impl: ([d, s]) => fromUserGradient(d!, s!) });
 
 /**
- * `index_add(t, i, d)`: `t` with `d` added at index `i` (a whole number or a slice): the
- * sensitivity of indexing scattered back into the indexed tuple.
+ * `index_add(t, i…, d)`: `t` with `d` added at the indexed place (whole numbers or slices; one
+ * for a tuple, one per axis at most for an array): the sensitivity of indexing scattered back.
  */
 export const indexAdd = definePrim({
   name: "index_add",
-  args: 3,
-  impl: ([t, i, d]) => {
-    if (!isTuple(t!)) throw new PrimError(`internal: index_add into a ${typeName(t!)}`);
+  args: [3, Infinity],
+  impl: (args) => {
+    const t = args[0]!;
+    const d = args[args.length - 1]!;
+    const indices = args.slice(1, -1);
+    if (t instanceof Tensor) return indexAddArray(t, indices, d);
+    if (!isTuple(t) || indices.length !== 1) throw new PrimError(`internal: index_add into a ${typeName(t)}`);
+    const i = indices[0]!;
     const out = t.slice();
     if (i instanceof SliceValue) {
       const [lo, hi] = sliceBounds(i, t.length);
       if (!isTuple(d!) || d.length !== hi - lo) throw new PrimError("internal: the sensitivity of a slice has the wrong length");
       for (let k = lo; k < hi; k++) out[k] = addSens(out[k]!, d[k - lo]!);
     } else {
-      const k = normalizeIndex("index_add", i!, t.length);
-      out[k] = addSens(out[k]!, d!);
+      const k = normalizeIndex("index_add", i, t.length);
+      out[k] = addSens(out[k]!, d);
     }
     return out;
   },
 });
+
+function indexAddArray(t: Tensor, indices: readonly Value[], d: Value): Value {
+  const at = indices.map((i) => (i instanceof SliceValue ? i : expectNum("index_add", i)));
+  const region = indexArray(t, at);
+  const scattered = indexScatter(t.shape, at, numericSensitivity(d, typeof region === "number" ? 0 : region) as number | Tensor);
+  return addSens(t, scattered);
+}

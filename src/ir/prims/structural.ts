@@ -2,6 +2,7 @@
 // values; the lowering of `if` makes those values nullary branch graphs and calls the result, so
 // that only the taken branch runs.
 import { definePrim, PrimError } from "../primitive.js";
+import { index as indexArray, type Index } from "../tensor/indexing.js";
 import { RecordValue, SliceValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
 import { expectBool, expectNum, expectString, normalizeIndex } from "./check.js";
 
@@ -69,7 +70,7 @@ export function sliceBounds(s: SliceValue, length: number): [number, number] {
   return [lo, Math.max(lo, clamp(s.hi, length))];
 }
 
-/** `x[i]`, `x[i, j]`, `x[lo:hi]`; tuples here, arrays in the array family. */
+/** `x[i]`, `x[i, j]`, `x[lo:hi]`, `a[:, j]` on tuples and arrays. */
 export const index = definePrim({
   name: "index",
   args: [2, Infinity],
@@ -83,10 +84,15 @@ export const index = definePrim({
       }
       return target[normalizeIndex("index", i, target.length)]!;
     }
-    if (target instanceof Tensor) throw new PrimError("array indexing is not available yet");
+    if (target instanceof Tensor) return indexArray(target, indices.map(arrayIndex));
     throw new PrimError(`cannot index a ${typeName(target!)}`);
   },
 });
+
+function arrayIndex(i: Value): Index {
+  if (typeof i === "number" || i instanceof SliceValue) return i;
+  throw new PrimError(`an array index is a Num or a slice, got ${typeName(i)}`);
+}
 
 export const len = definePrim({
   name: "len",

@@ -1,7 +1,7 @@
 // Shapes and the one address walk every kernel shares. SPEC §3 makes a 0-d result a plain Num,
 // so kernels accept `Num | Tensor` and hand results back through `fromData`, which unwraps 0-d.
 import { PrimError } from "../primitive.js";
-import { Tensor, typeName, type Value } from "../values.js";
+import { Tensor, typeName, Unit, type Value } from "../values.js";
 
 export type Shape = readonly number[];
 
@@ -46,8 +46,12 @@ export function fromData(shape: Shape, data: Float64Array): Numeric {
   return shape.length === 0 ? data[0] : new Tensor(shape, data);
 }
 
-/** A shape argument as SPEC §4 allows it: a Num or a tuple of Nums, each a whole number ≥ 0. */
+/**
+ * A shape argument as SPEC §4 allows it: a Num or a tuple of Nums, each a whole number ≥ 0. `()`
+ * is the 0-d shape: it is how a program writes the empty tuple.
+ */
 export function shapeArg(prim: string, v: Value): number[] {
+  if (v instanceof Unit) return [];
   const dims = Array.isArray(v) ? v : [v];
   return dims.map((d) => {
     if (typeof d !== "number") {
