@@ -80,6 +80,12 @@ export interface CompileOptions {
   /** Nested (non-tail) calls after which the run stops with a MyxError. Default 10,000,000. */
   readonly maxDepth?: number;
   /**
+   * Megabytes a run may add to the JavaScript heap before it stops with a MyxError. Checked
+   * every 65,536 steps and counting garbage not yet collected, so it is approximate. Unlimited
+   * by default.
+   */
+  readonly maxMemoryMB?: number;
+  /**
    * Lets the program read files (`read_csv`): called with the path the program wrote, resolved
    * against the directory of `filename`, it returns the file's text or throws (the message
    * reaches the user). Without it, `read_csv` is a runtime error: the library gives a program no
@@ -108,6 +114,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     },
     maxSteps: options.maxSteps,
     maxDepth: options.maxDepth,
+    maxMemoryMB: options.maxMemoryMB,
     readFile: readFile && ((path) => readFile(isAbsolute(path) ? path : join(dirname(file), path))),
   });
   // Runtime errors are raised with their excerpt, like compile errors.

@@ -11,6 +11,7 @@ export interface CliOptions {
   /** null: the default of whoever runs the program. */
   readonly maxDepth: number | null;
   readonly maxSteps: number | null;
+  readonly maxMemoryMB: number | null;
   /** Always set for ir. */
   readonly fn: string | null;
   readonly grad: boolean;
@@ -25,20 +26,20 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-type Flag = "--debug" | "--no-opt" | "--max-depth" | "--max-steps" | "--fn" | "--grad" | "--format" | "--stats";
+type Flag = "--debug" | "--no-opt" | "--max-depth" | "--max-steps" | "--max-memory" | "--fn" | "--grad" | "--format" | "--stats";
 
 
 /** Flags that take a value, as `--flag VALUE` or `--flag=VALUE`. */
-const VALUED: ReadonlySet<Flag> = new Set<Flag>(["--max-depth", "--max-steps", "--fn", "--format"]);
+const VALUED: ReadonlySet<Flag> = new Set<Flag>(["--max-depth", "--max-steps", "--max-memory", "--fn", "--format"]);
 
 type Subcommand = "run" | "check" | "ir" | "repl";
 
 /** Which flags each command accepts; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Readonly<Record<Subcommand, ReadonlySet<Flag>>> = {
-  run: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps"]),
+  run: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory"]),
   check: new Set<Flag>(["--debug", "--no-opt"]),
   ir: new Set<Flag>(["--debug", "--no-opt", "--fn", "--grad", "--format", "--stats"]),
-  repl: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps"]),
+  repl: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory"]),
 };
 
 const ALL_FLAGS: ReadonlySet<string> = new Set<string>(Object.values(ALLOWED).flatMap((s) => [...s]));
@@ -104,6 +105,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     debug: seen.includes("--debug"),
     maxDepth: count("--max-depth", values.get("--max-depth")),
     maxSteps: count("--max-steps", values.get("--max-steps")),
+    maxMemoryMB: count("--max-memory", values.get("--max-memory")),
     fn,
     grad: seen.includes("--grad"),
     format,
@@ -113,7 +115,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 }
 
 function defaults(command: Command): CliOptions {
-  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, fn: null, grad: false, format: "text", stats: false, optimize: true };
+  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, maxMemoryMB: null, fn: null, grad: false, format: "text", stats: false, optimize: true };
 }
 
 /** A limit is a positive whole number; `_` may group digits (`10_000_000`). */

@@ -2,6 +2,7 @@
 // errors are reported here (status 1), while usage mistakes are thrown as UsageError for main.ts
 // to report (status 2).
 import { readFileSync } from "node:fs";
+import { getHeapStatistics } from "node:v8";
 import { dirname, isAbsolute, join } from "node:path";
 import { frontEnd } from "../index.js";
 import type { Graph } from "../ir/graph.js";
@@ -15,6 +16,15 @@ import { describeError } from "./report.js";
 
 /** SPEC §6: deep enough for honest recursion (10⁶ frames), shallow enough to stop a runaway. */
 export const DEFAULT_MAX_DEPTH = 10_000_000;
+
+/**
+ * Part of what Node lets the heap grow to: a runaway program stops with a clean error before
+ * Node would abort the process (which it does with live data at about 3/4 of its limit, when
+ * collecting garbage can no longer make room).
+ */
+function defaultMaxMemoryMB(): number {
+  return Math.floor((0.6 * getHeapStatistics().heap_size_limit) / 2 ** 20);
+}
 
 /** Why a file could not be read, in a user's words rather than an errno. */
 function unreadable(e: unknown): string {
@@ -43,6 +53,7 @@ export function newMachine(options: CliOptions, out: Output, base: string): Mach
     print: (line) => out.line(line),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxSteps: options.maxSteps ?? undefined,
+    maxMemoryMB: options.maxMemoryMB ?? defaultMaxMemoryMB(),
     readFile: (path) => {
       const full = isAbsolute(path) ? path : join(base, path);
       try {

@@ -20,6 +20,7 @@ Usage:
 Options for run and repl:
   --max-depth N   nested (non-tail) calls allowed before a clean error (default 10000000)
   --max-steps N   calls plus loop iterations allowed before a clean error (default: no limit)
+  --max-memory MB heap a run may add before a clean error (default: 60% of the heap Node allows)
   --no-opt        skip the optimizer (results are the same; the IR and the speed are not)
 
 Options for ir:

@@ -46,6 +46,10 @@ export function runtimeError(e: unknown, failedAt: Span | null, trace: readonly 
     );
   }
   if (e instanceof PrimError) return new MyxError([at(e.message)]);
+  // An array too large for this machine is the program's doing, not a bug of ours.
+  if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array length/.test(e.message)) {
+    return new MyxError([at("out of memory: an array that large cannot be allocated")]);
+  }
   const message = e instanceof Error ? e.message : String(e);
   return new MyxError([at(`internal error: ${message}`)], e);
 }

@@ -44,6 +44,15 @@ export const enum Op {
 /** Words before the arguments of a call instruction. */
 const CALL_HEADER = 5;
 
+/** Steps between two checkpoints (about 2 ms of a loop). */
+const CHECK_EVERY = 1 << 16;
+
+/** The heap and the array buffers (where array data lives) in use. */
+function bytesInUse(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 /**
  * The dispatch loop and the state it runs on. A step is one call or tail call of a Myx function
  * (each loop iteration is a tail call); `maxSteps` bounds them per outermost run. Calls of
@@ -51,14 +60,47 @@ const CALL_HEADER = 5;
  */
 export abstract class Interpreter implements HostContext {
   protected readonly stack = new Stack();
+  /** Steps left before the next checkpoint, where the limits are looked at. */
   protected stepsLeft = 0;
+  /** Steps allowed after the current window. */
+  private stepsAfter = 0;
+  /** Bytes in use when the outermost run started: the memory limit counts what the run adds. */
+  private memoryBase = 0;
   /** Arguments of a tail call in transit: the frame they are read from is the one they go to. */
   private readonly moving: Value[] = [];
 
   constructor(
     protected readonly maxSteps: number,
     protected readonly maxDepth: number,
+    /** Bytes a run may add to the heap; Infinity for no limit. */
+    protected readonly maxMemory: number = Infinity,
   ) {}
+
+  /** Resets the limits for an outermost run. */
+  protected startRun(): void {
+    this.stepsAfter = this.maxSteps;
+    this.memoryBase = this.maxMemory === Infinity ? 0 : bytesInUse();
+    this.stepsLeft = this.takeWindow();
+  }
+
+  private takeWindow(): number {
+    const w = Math.min(CHECK_EVERY, this.stepsAfter);
+    this.stepsAfter -= w;
+    return w;
+  }
+
+  /**
+   * The step that used up a window: fails if it was one step too many, or if the run holds more
+   * memory than it may (garbage not yet collected counts, so the limit is approximate); else it
+   * opens the next window. Looking at memory only every CHECK_EVERY steps keeps it off the hot path.
+   */
+  protected checkpoint(): void {
+    if (this.stepsAfter <= 0) throw this.stepError();
+    if (this.maxMemory !== Infinity && bytesInUse() - this.memoryBase > this.maxMemory) {
+      throw new PrimError(`memory limit of ${Math.round(this.maxMemory / 2 ** 20)} MB exceeded`);
+    }
+    this.stepsLeft = this.takeWindow() - 1;
+  }
 
   abstract print(line: string): void;
   abstract call(fn: Value, args: Value[]): Value;
@@ -226,7 +268,7 @@ export abstract class Interpreter implements HostContext {
             }
             const n = ops[pc + 3]!;
             const callee = fn !== null ? this.linkCall(code, ops[pc + 4]!, fn, n) : op === Op.SelfCall ? code : this.linkKnown(code, ops[pc + 2]!);
-            if (--this.stepsLeft < 0) throw this.stepError();
+            if (--this.stepsLeft < 0) this.checkpoint();
             if (fp + 1 >= this.maxDepth) throw this.depthError();
             let to = base + code.frameSize;
             let toChunk = chunk;
@@ -252,7 +294,7 @@ export abstract class Interpreter implements HostContext {
             continue;
           }
           case Op.SelfTail: {
-            if (--this.stepsLeft < 0) throw this.stepError();
+            if (--this.stepsLeft < 0) this.checkpoint();
             const n = ops[pc + 3]!;
             for (let i = 0; i < n; i++) regs[base + i] = regs[base + ops[pc + CALL_HEADER + i]!]!;
             pc = 0;
@@ -267,7 +309,7 @@ export abstract class Interpreter implements HostContext {
             }
             const n = ops[pc + 3]!;
             const callee = fn !== null ? this.linkCall(code, ops[pc + 4]!, fn, n) : this.linkKnown(code, ops[pc + 2]!);
-            if (--this.stepsLeft < 0) throw this.stepError();
+            if (--this.stepsLeft < 0) this.checkpoint();
             const moving = this.moving;
             for (let i = 0; i < n; i++) moving[i] = regs[base + ops[pc + CALL_HEADER + i]!]!;
             if (base + callee.frameSize > regs.length) {

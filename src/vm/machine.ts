@@ -17,6 +17,8 @@ export interface MachineOptions {
   maxDepth?: number;
   /** Gives programs file access (`read_csv`); see HostContext.readFile. None unless given. */
   readFile?: (path: string) => string;
+  /** Megabytes a run may add to the heap (checked every few thousand steps); unlimited unless given. */
+  maxMemoryMB?: number;
 }
 
 export class Machine extends Interpreter {
@@ -26,7 +28,7 @@ export class Machine extends Interpreter {
   readonly readFile?: (path: string) => string;
 
   constructor(options: MachineOptions) {
-    super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000);
+    super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000, (options.maxMemoryMB ?? Infinity) * 2 ** 20);
     this.output = options.print;
     this.readFile = options.readFile;
   }
@@ -80,8 +82,8 @@ export class Machine extends Interpreter {
     const stack = this.stack;
     const entry = stack.top + 1;
     if (entry >= this.maxDepth) throw this.depthError();
-    if (entry === 0) this.stepsLeft = this.maxSteps;
-    if (--this.stepsLeft < 0) throw this.stepError();
+    if (entry === 0) this.startRun();
+    if (--this.stepsLeft < 0) this.checkpoint();
     const [chunk, base] = stack.above(code.frameSize);
     const regs = stack.chunk(chunk, base + code.frameSize);
     for (let i = 0; i < args.length; i++) regs[base + i] = args[i]!;

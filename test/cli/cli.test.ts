@@ -15,6 +15,7 @@ const dir = workspace({
   "runtime.myx": 'print("before");\ndef inner(x) = x + "a";\ndef outer(x) = inner(x) * 2;\nprint(outer(1));\nprint("after");\n',
   "runaway.myx": "def down(n) = 1 + down(n + 1);\nprint(down(0));\n",
   "forever.myx": "var n = 0;\nwhile true {\n  n = n + 1;\n}\n",
+  "hoard.myx": "var t = ();\nwhile true {\n  t = (t, [1, 2, 3]);\n}\n",
   "deep.myx": "def sum_to(n) = if n == 0 { 0 } else { n + sum_to(n - 1) };\nprint(sum_to(1000000));\n",
   "many-lines.myx": "for i in 0..200000 {\n  print(i, i * 0.5);\n}\n",
   "fns.myx": [
@@ -70,6 +71,17 @@ describe("running a script", { timeout: 60_000 }, () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^forever\.myx:\d+:\d+: error: /);
     expect(r.stderr).not.toMatch(JS_STACK);
+  });
+
+  it("stops a program hoarding memory at --max-memory, and by default before Node would abort", () => {
+    const limited = run("hoard.myx", "--max-memory", "100");
+    expect(limited.status).toBe(1);
+    expect(limited.stderr).toMatch(/^hoard\.myx:\d+:\d+: error: memory limit of 100 MB exceeded\n/);
+    // The default is most of the heap Node allows; a small heap keeps the test quick.
+    const unlimited = myx(["hoard.myx"], { cwd: dir, nodeFlags: ["--max-old-space-size=300"] });
+    expect(unlimited.status).toBe(1);
+    expect(unlimited.stderr).toMatch(/^hoard\.myx:\d+:\d+: error: memory limit of \d+ MB exceeded\n/);
+    expect(unlimited.stderr).not.toMatch(JS_STACK);
   });
 
   it("runs an honest recursion 10^6 frames deep under the default limits", () => {

@@ -15,8 +15,9 @@ export interface Ran {
   readonly stderr: string;
 }
 
-export function myx(args: readonly string[], options: { input?: string; cwd?: string } = {}): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+/** `nodeFlags` go to Node itself, before the CLI's arguments. */
+export function myx(args: readonly string[], options: { input?: string; cwd?: string; nodeFlags?: readonly string[] } = {}): Ran {
+  const r = spawnSync(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? "",
     encoding: "utf8",

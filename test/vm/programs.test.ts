@@ -82,6 +82,18 @@ describe("programs", () => {
     expect(() => deep.run()).toThrow(/maximum recursion depth of 10000 frames exceeded/);
     const long = compile(`var i = 0;\nwhile true { i = i + 1; }`, { maxSteps: 100000 });
     expect(() => long.run()).toThrow(/step limit of 100000 exceeded/);
+    // Steps are counted exactly across the windows between checkpoints (65,536 steps each).
+    const counted = (limit: number) => compile(`def f(n) { var i = 0; while i < n { i = i + 1; } i }`, { maxSteps: limit }).fn("f");
+    expect(counted(200_002)(200_000)).toBe(200_000);
+    expect(() => counted(200_001)(200_000)).toThrow(/step limit of 200001 exceeded/);
+  });
+
+  it("stops a run that holds more memory than maxMemoryMB, and an array too large to allocate", () => {
+    const grow = compile(`def grow(n) { var t = (); for i in 0..n { t = (t, [i, i + 1]); } t }\nprint(len(grow(1e8)));`, { maxMemoryMB: 64, filename: "t.myx" });
+    expect(() => grow.run()).toThrow(/t\.myx:1:27: error: memory limit of 64 MB exceeded/);
+    const small = compile(`def grow(n) { var t = (); for i in 0..n { t = (t, [i, i + 1]); } t }\nprint(len(grow(1000)));`, { maxMemoryMB: 64, filename: "t.myx" });
+    expect(small.run()).toBe("2\n");
+    expect(runtimeError("print(zeros(1e10));").diagnostics[0]!.message).toBe("out of memory: an array that large cannot be allocated");
   });
 
   it("indexes tuples, reads records and prints nested values per SPEC §5", () => {
