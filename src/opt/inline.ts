@@ -35,11 +35,12 @@ function nested(g: Graph, analysis: Analysis): Graph[] {
   return out;
 }
 
-/** Replaces the call `site` by a copy of its callee's body; returns the copies of nested graphs. */
-export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewriter): Graph[] {
-  const host = site.graph;
-  const map = new Map<Node, Node>();
-  g.parameters.forEach((p, i) => map.set(p, site.inputs[i + 1]!));
+/**
+ * Copies the body of `g` into `host` — its applies become host's, the graphs nested in it are
+ * copied too — reading each node of `map` (g's parameters, at least) as the node it maps to.
+ * Returns the image of g's output and the copies of the nested graphs.
+ */
+export function copyBody(g: Graph, host: Graph, map: Map<Node, Node>, analysis: Analysis, rw: Rewriter, loc: Apply["loc"]): { output: Node; nested: Graph[] } {
   const inner = nested(g, analysis).slice(1);
   const graphCopies = new Map<Graph, Graph>();
   for (const k of inner) {
@@ -53,7 +54,7 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
     const owner = k === g ? host : graphCopies.get(k)!;
     for (const a of analysis.applies.get(k) ?? []) {
       // Code generated without a place of its own (a primitive's J) takes the call's.
-      const copy = apply(owner, [], a.loc ?? site.loc);
+      const copy = apply(owner, [], a.loc ?? loc);
       map.set(a, copy);
       made.push([a, copy]);
     }
@@ -72,15 +73,24 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
     rw.track(copy);
   }
   for (const [k, copy] of graphCopies) copy.output = image(k.output!);
+  return { output: image(g.output!), nested: [...graphCopies.values()] };
+}
+
+/** Replaces the call `site` by a copy of its callee's body; returns the copies of nested graphs. */
+export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewriter): Graph[] {
+  const host = site.graph;
+  const map = new Map<Node, Node>();
+  g.parameters.forEach((p, i) => map.set(p, site.inputs[i + 1]!));
+  const { output, nested: copies } = copyBody(g, host, map, analysis, rw, site.loc);
   // A call evaluates every argument: one the body never reads must still run if it can act or fail.
   const ignored = g.parameters.map((p, i) => ((analysis.users.get(p)?.length ?? 0) === 0 ? site.inputs[i + 1]! : null));
   const kept = ignored.filter((n): n is Node => n !== null && !isPure(n));
-  let result = image(g.output!);
+  let result = output;
   if (kept.length > 0) {
     const ordered = applyPrim(host, seq, [...kept, result], site.loc);
     rw.track(ordered);
     result = ordered;
   }
   rw.replace(site, result);
-  return [...graphCopies.values()];
+  return copies;
 }

@@ -7,6 +7,7 @@ import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
+import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
 import { rewrites, type Rewrite } from "./rewrites.js";
 import { specializeGradient } from "./specialize.js";
@@ -63,8 +64,11 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
         const callee = inlineSize > 0 ? calleeGraph(a) : null;
         if (callee === null) continue;
         const source = about(callee);
-        if (inlinable(a, source, recursive, inlineSize, rw) === null) continue;
-        for (const copy of inlineCall(a, callee, source, rw)) owned.add(copy);
+        const made =
+          inlinable(a, source, recursive, inlineSize, rw) !== null
+            ? inlineCall(a, callee, source, rw)
+            : specializeCall(a, analysis, source, (h) => rw.touched.has(h) || h.flags.opaque === true, rw);
+        for (const g of made ?? []) owned.add(g);
       }
     }
     if (options.cse ?? true) cse(analysis, owned, rw);

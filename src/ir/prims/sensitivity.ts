@@ -35,13 +35,35 @@ export function addSens(a: Value, b: Value): Value {
     for (const [k, v] of b.entries) merged.set(k, merged.has(k) ? addSens(merged.get(k)!, v) : v);
     return new EnvValue(merged);
   }
-  // Sensitivities of arrays may still carry the axes an operation broadcast them over (see
-  // numericSensitivity): a sum broadcasts too.
-  if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return elementwise2(a, b, plus);
+  if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b);
   throw new PrimError(`internal: cannot add sensitivities of types ${typeName(a)} and ${typeName(b)}`);
 }
 
 const plus = (x: number, y: number): number => x + y;
+
+/**
+ * Sensitivities of arrays may still carry axes an operation broadcast them over (see
+ * numericSensitivity), and two of one value may carry different ones: both are first summed
+ * down to the largest shape they both broadcast from, which the value's own shape broadcasts to,
+ * so that nothing is counted twice.
+ */
+function addNumeric(a: number | Tensor, b: number | Tensor): Value {
+  const [sa, sb] = [shapeOf(a), shapeOf(b)];
+  if (sameShape(sa, sb)) return elementwise2(a, b, plus);
+  const common = meet(sa, sb);
+  return elementwise2(unbroadcast(a, common), unbroadcast(b, common), plus);
+}
+
+/** The largest shape both broadcast from: trailing axes they share, 1 where their sizes differ. */
+function meet(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.min(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i]!;
+    out.push(x === b[b.length - n + i]! ? x : 1);
+  }
+  return out;
+}
 
 /**
  * A sensitivity of a Num or an Array, summed down to the primal's shape. Elementwise rules let a
