@@ -6,15 +6,16 @@
 //
 // is two loops. The forward loop L▶loop(p▶…, saved) runs B▶ and E▶ and tail-calls itself with
 // `saved` grown by one record per iteration; the backward loop L◀loop(saved, r) pops the records
-// and applies one iteration's backpropagator to r = (env of L's free variables, ∂p…), which has
-// the same type before and after an iteration. Once the unit is optimized, that per-iteration
+// and applies one iteration's backpropagator to r = (∂ of L's free variables…, ∂p…), a flat
+// tuple of the same type before and after an iteration. Once the unit is optimized, that per-iteration
 // backpropagator is lambda-lifted (liftSavedRecords): the record holds only the values it reads,
 // and the backward loop calls it as a known graph, which the optimizer then inlines — no closure
 // per iteration remains unless the loop body makes one.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
-import { UNIT } from "../ir/values.js";
+import { envSet } from "../ir/prims/sensitivity.js";
+import { EnvKey, EnvValue, UNIT } from "../ir/values.js";
 
 /** A loop graph as the lowering builds it, recognized before J transforms it. */
 export interface LoopShape {
@@ -88,7 +89,7 @@ export interface LoopImages {
 }
 
 /** The graphs around the forward loop: the entry that starts it and the backward loop. */
-export function loopImages(shape: LoopShape, forward: Graph, saved: Parameter): LoopImages {
+export function loopImages(shape: LoopShape, fvs: readonly Node[], forward: Graph, saved: Parameter): LoopImages {
   const { loop } = shape;
   const entry = newGraph(`${loop.name}▶`, loop.loc);
   const params = loop.parameters.map((p) => addParameter(entry, p.name, p.loc));
@@ -109,7 +110,11 @@ export function loopImages(shape: LoopShape, forward: Graph, saved: Parameter): 
   const back = newGraph(`◀${loop.name}`, loop.loc);
   const d = addParameter(back, "d", null);
   const last = apply(back, [applyPrim(entry, tupleGet, [res, constant(1)], null), d], null);
-  back.output = apply(back, [constant(backward), applyPrim(entry, tupleGet, [res, constant(2)], null), last], null);
+  const first = apply(back, [constant(backward), applyPrim(entry, tupleGet, [res, constant(2)], null), last], null);
+  // The loops carry r = (∂fv…, ∂p…) flat; a backpropagator returns (env of the free variables, ∂p…).
+  const at = (i: number): Node => applyPrim(back, tupleGet, [first, constant(i)], null);
+  const env = fvs.reduce<Node>((e, fv, i) => applyPrim(back, envSet, [e, constant(new EnvKey(fv)), at(i)], null), constant(EnvValue.empty));
+  back.output = applyPrim(back, makeTuple, [env, ...loop.parameters.map((_, i) => at(fvs.length + i))], null);
   entry.output = applyPrim(entry, makeTuple, [applyPrim(entry, tupleGet, [res, constant(0)], null), constant(back)], loop.loc);
   return { entry, forward, saved, backward, pop, bodyImage: null, step: null, made: [entry, back, backward, done, pop] };
 }

@@ -150,7 +150,7 @@ class Unit {
       if (shape !== null && members.includes(shape.body) && members.includes(shape.exit)) {
         const forward = newGraph(`${g.name}▶loop`, g.loc, { loop: true });
         for (const p of g.parameters) this.map(p, addParameter(forward, p.name, p.loc));
-        const images = loopImages(shape, forward, addParameter(forward, "saved", null));
+        const images = loopImages(shape, analysis.freeVariables.get(g) ?? [], forward, addParameter(forward, "saved", null));
         for (const h of [shape.loop, shape.body, shape.exit]) this.loopOf.set(h, { shape, images });
         this.loops.push(images);
         this.graphs.set(g, images.entry);
@@ -244,9 +244,9 @@ class Unit {
 
   /**
    * ◀g(d): contributions flow from each node to its inputs, users before what they use. For a
-   * part of a loop, the result is in terms of the loop graph `as` (its free variables and
-   * parameters); a loop body's `tail` call is not differentiated through: its backpropagator's
-   * result is the parameter, r = (env, ∂q…) of the next iteration.
+   * part of a loop, the result is r = (∂fv…, ∂p…) for the free variables and parameters of the
+   * loop graph `as`; a loop body's `tail` call is not differentiated through: its
+   * backpropagator's result is the parameter, the next iteration's r.
    */
   private backpropagator(g: Graph, order: readonly (Apply | Constant)[], loop?: { readonly as: Graph; readonly tail?: Apply }): Graph {
     const back = newGraph(`◀${g.name}`, g.loc);
@@ -271,7 +271,11 @@ class Unit {
     for (let k = order.length - 1; k >= 0; k--) {
       const n = order[k]!;
       if (n === tail) {
-        n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [d, constant(i)], null)));
+        // r holds the next iteration's sensitivities of L's free variables, then of its parameters.
+        const fvs = this.analysis.freeVariables.get(loop!.as) ?? [];
+        const at = (i: number): Node => applyPrim(back, tupleGet, [d, constant(i)], null);
+        fvs.forEach((fv, i) => contribute(fv, at(i)));
+        n.inputs.slice(1).forEach((x, i) => contribute(x, at(fvs.length + i)));
         continue;
       }
       const s = total(n);
@@ -287,13 +291,19 @@ class Unit {
         }
       }
     }
-    const owner = loop?.as ?? g;
+    if (loop !== undefined) {
+      // One iteration's result has the type of its argument r, flat: no environment to rebuild per iteration.
+      const fvs = this.analysis.freeVariables.get(loop.as) ?? [];
+      const all = [...fvs, ...loop.as.parameters].map((n) => total(n) ?? zeroFor(n));
+      back.output = applyPrim(back, makeTuple, all, null);
+      return back;
+    }
     let env: Node = constant(EnvValue.empty);
-    for (const fv of this.analysis.freeVariables.get(owner) ?? []) {
+    for (const fv of this.analysis.freeVariables.get(g) ?? []) {
       const s = total(fv);
       if (s !== null) env = applyPrim(back, envSet, [env, constant(new EnvKey(fv)), s], null);
     }
-    const dparams = owner.parameters.map((p) => total(p) ?? zeroFor(p));
+    const dparams = g.parameters.map((p) => total(p) ?? zeroFor(p));
     back.output = applyPrim(back, makeTuple, [env, ...dparams], null);
     return back;
   }
