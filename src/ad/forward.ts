@@ -19,6 +19,7 @@ import { evaluationOrder } from "../ir/order.js";
 import { PrimError } from "../ir/primitive.js";
 import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
 import { isPrimitive, UNIT } from "../ir/values.js";
+import { optimizeUnit } from "./hooks.js";
 import { primitiveJvp } from "./primitive-jvp.js";
 import { zeroTangent } from "./tangents.js";
 import { byDepth, closuresOf } from "./units.js";
@@ -63,20 +64,47 @@ export function transformForward(root: Graph): ForwardClosure {
     slots.set(tangent, { index, tangent: true });
   });
   // The result is cached before the bodies are filled, so recursion through closed graphs ends.
-  const env: EnvSlot[] = [];
-  const result: ForwardClosure = { forward: unit.graphs.get(root)!, env };
+  // Its free variables are known only once it is optimized, so env is computed on first use.
+  const forward = unit.graphs.get(root)!;
+  let env: EnvSlot[] | null = null;
+  const result: ForwardClosure = {
+    forward,
+    get env() {
+      if (env === null) {
+        env = (analyze([forward]).freeVariables.get(forward) ?? []).map((fv) => {
+          const slot = slots.get(fv);
+          if (slot === undefined) throw new Error(`internal: J⊳(${root.name}) has a free variable outside its closure`);
+          return slot;
+        });
+      }
+      return env;
+    },
+  };
   units.set(root, result);
-  for (const g of byDepth(members, analysis)) unit.fill(g);
-  for (const fv of analyze([result.forward]).freeVariables.get(result.forward) ?? []) {
-    const slot = slots.get(fv);
-    if (slot === undefined) throw new Error(`internal: J⊳(${root.name}) has a free variable outside its closure`);
-    env.push(slot);
+  filling++;
+  try {
+    for (const g of byDepth(members, analysis)) unit.fill(g);
+    unoptimized.push(() => optimizeUnit([forward], unit.created));
+  } catch (e) {
+    // A unit that could not be filled must not be found half built by a later transform.
+    units.delete(root);
+    throw e;
+  } finally {
+    filling--;
   }
+  // As in reverse mode, units are optimized once the outermost transform is done: before that,
+  // a graph they would inline may be half built.
+  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
   return result;
 }
 
+let filling = 0;
+const unoptimized: (() => void)[] = [];
+
 class ForwardUnit {
   readonly graphs = new Map<Graph, Graph>();
+  /** Every graph this unit made: the ones an optimizer may change before they first run. */
+  readonly created = new Set<Graph>();
   readonly primals = new Map<Node, Node>();
   readonly tangents = new Map<Node, Node>();
   /** The (primal, tangent) pair each Apply's call returns. */
@@ -87,10 +115,12 @@ class ForwardUnit {
     members: readonly Graph[],
   ) {
     for (const g of members) {
-      const fg = newGraph(`${g.name}⊳`, g.loc);
+      // A loop stays a loop and a branch a branch: J⊳ keeps tail calls, and the VM runs branches in place.
+      const fg = newGraph(`${g.name}⊳`, g.loc, { loop: g.flags.loop, branch: g.flags.branch });
       for (const p of g.parameters) this.primals.set(p, addParameter(fg, p.name, p.loc));
       for (const p of g.parameters) this.tangents.set(p, addParameter(fg, `d${p.name}`, p.loc));
       this.graphs.set(g, fg);
+      this.created.add(fg);
       sources.set(fg, g);
     }
   }

@@ -232,11 +232,13 @@ export function checkArrayGrad(source: string, args: readonly Val[], options: Ar
 
 /**
  * `jacobian(NAME)(x)` for NAME from a Num or Array to a Num or Array must have shape out ++ in
- * (a Num when both are Nums) and J[o…, i…] = ∂out[o…]/∂x[i…] by central differences.
+ * (a Num when both are Nums) and J[o…, i…] = ∂out[o…]/∂x[i…] by central differences. Then the
+ * other two ways to the same matrix: `jvp(NAME, (x,), (t,))` must give the tangent J·t, shaped
+ * like the output, and `vjp(NAME, x)`'s backprop of a cotangent s must give sᵀ·J, shaped like x.
  */
 export function checkJacobian(source: string, x: number | Tensor, options: Tolerance & { name?: string } = {}): void {
   const name = options.name ?? "f";
-  const m = load(`${source}\ndef __jac(x) = jacobian(${name})(x);\n`);
+  const m = load(`${source}\ndef __jac(x) = jacobian(${name})(x);\ndef __jvp(x, t) = jvp(${name}, (x,), (t,));\ndef __vjp(x, s) = vjp(${name}, x)[1](s)[0];\n`);
   const f = m.fn(name);
   const y = f(x);
   const where = `in\n${source}\nat ${describeShape(x)}`;
@@ -264,6 +266,31 @@ export function checkJacobian(source: string, x: number | Tensor, options: Toler
     }
   });
   expect(jac.some((v) => Math.abs(v) > 1e-6), `the jacobian is zero ${where}`).toBe(true);
+
+  const r = random(4242);
+  const close = (a: number, b: number, size: number): boolean => isClose(a, b, { rel: 1e-9, abs: 1e-12 * Math.max(1, size) });
+  const t = rebuild(x, xs.map(() => 2 * r() - 1));
+  const out = m.fn("__jvp")(x, t);
+  expect(Array.isArray(out) && out.length === 2, `jvp(${name}, …) returns (value, tangent) ${where}`).toBe(true);
+  const tangent = (out as unknown[])[1];
+  expectSameStructure(tangent, y as Val, `jvp(${name}, …)'s tangent ${where}`);
+  const tv = flatten(tangent as Val);
+  const tx = flatten(t);
+  for (let o = 0; o < nOut; o++) {
+    const terms = tx.map((ti, i) => jac[o * xs.length + i]! * ti);
+    const want = terms.reduce((a, b) => a + b, 0);
+    if (!close(tv[o]!, want, terms.reduce((a, b) => a + Math.abs(b), 0))) expect.fail(`jvp(${name}, …) tangent[${o}] = ${tv[o]}, J·t gives ${want} ${where}`);
+  }
+  const sens = rebuild(y as Val, flatten(y as Val).map(() => 2 * r() - 1));
+  const back = m.fn("__vjp")(x, sens);
+  expectSameStructure(back, x, `vjp(${name}, x)'s gradient ${where}`);
+  const bv = flatten(back as Val);
+  const sv = flatten(sens);
+  xs.forEach((_, i) => {
+    const terms = sv.map((so, o) => so * jac[o * xs.length + i]!);
+    const want = terms.reduce((a, b) => a + b, 0);
+    if (!close(bv[i]!, want, terms.reduce((a, b) => a + Math.abs(b), 0))) expect.fail(`vjp(${name}, x) backprop[${i}] = ${bv[i]}, sᵀ·J gives ${want} ${where}`);
+  });
 }
 
 /**
