@@ -39,10 +39,11 @@ rule(S.div, (b, [, y], out, d) => {
 });
 rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!, y!))))]);
 // At x = 0 the factors log(x) and x ** (y - 1) are infinite where the derivative is 0, as in JAX.
-// (`where` on a Num condition picks where it is non-zero, elementwise on arrays.)
+// (`where` on a Num condition picks where it is non-zero, elementwise on arrays.) A sensitivity
+// is never smaller than its value: the zero of an array is an array (see numericSensitivity).
 rule(S.pow, (b, [x, y], out, d) => [
-  b(S.where, y!, b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))), b.c(0)),
-  b(S.where, x!, b(S.mul, d, b(S.mul, out, b(S.log, x!))), b.c(0)),
+  b(S.where, y!, b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))), b(D.zerosLikePrim, x!)),
+  b(S.where, x!, b(S.mul, d, b(S.mul, out, b(S.log, x!))), b(D.zerosLikePrim, y!)),
 ]);
 rule(S.neg, (b, _, __, d) => [b(S.neg, d)]);
 rule(S.atan2, (b, [y, x], _, d) => {
@@ -57,7 +58,12 @@ export const tieShare = (b: RuleBuilder, x: Node, y: Node, wins: Primitive, lose
   b(S.where, b(wins, x, y), b.c(1), b(S.where, b(loses, x, y), b.c(0), b.c(0.5)));
 rule(S.maximum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.gt, S.lt)), b(S.mul, d, tieShare(b, y!, x!, S.gt, S.lt))]);
 rule(S.minimum, (b, [x, y], _, d) => [b(S.mul, d, tieShare(b, x!, y!, S.lt, S.gt)), b(S.mul, d, tieShare(b, y!, x!, S.lt, S.gt))]);
-rule(S.where, (b, [c], _, d) => [b(D.zerosLikePrim, c!), b(S.where, c!, d, b.c(0)), b(S.where, c!, b.c(0), d)]);
+rule(S.where, (b, [c, x, y], _, d) => [
+  b(D.zerosLikePrim, c!),
+  b(S.where, c!, d, b(D.zerosLikePrim, x!)),
+  b(S.where, c!, b(D.zerosLikePrim, y!), d),
+]);
+rule(D.subSens, (b, _, __, d) => [d, b(S.neg, d)]);
 
 for (const [p, k] of elementaryDerivatives) unary(p, k);
 for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, x) => zeros(b, x));

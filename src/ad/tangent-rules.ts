@@ -55,6 +55,7 @@ rule(S.atan2, (b, [y, x], _, [dy, dx]) =>
 rule(S.maximum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.gt, S.lt)), b(S.mul, dy!, tieShare(b, y!, x!, S.gt, S.lt))));
 rule(S.minimum, (b, [x, y], _, [dx, dy]) => b(S.add, b(S.mul, dx!, tieShare(b, x!, y!, S.lt, S.gt)), b(S.mul, dy!, tieShare(b, y!, x!, S.lt, S.gt))));
 rule(S.where, (b, [c], _, [, da, db]) => b(S.where, c!, da!, db!));
+rule(D.subSens, (b, _, __, [da, db]) => b(D.subSens, da!, db!));
 
 for (const [p, k] of elementaryDerivatives) unary(p, k);
 

@@ -151,11 +151,11 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
-    // a + −b is a − b exactly in IEEE-754 (a negative operand is a Num). Not −a + −b → −(a + b):
-    // −1 + 1 is +0 but −(1 + −1) is −0.
+    // a + −b is a − b exactly in IEEE-754, as sub_sens, which sums arrays down as add_sens does.
+    // Not −a + −b → −(a + b): −1 + 1 is +0 but −(1 + −1) is −0.
     const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
-    if (ny !== null) return apply(a.graph, [constant(S.sub), x, ny.inputs[1]!], a.loc);
-    if (nx !== null) return apply(a.graph, [constant(S.sub), y, nx.inputs[1]!], a.loc);
+    if (ny !== null) return apply(a.graph, [constant(D.subSens), x, ny.inputs[1]!], a.loc);
+    if (nx !== null) return apply(a.graph, [constant(D.subSens), y, nx.inputs[1]!], a.loc);
     return null;
   }
   // J of a Num (or an Array) is the value itself. (Its gradient as the user sees it is not

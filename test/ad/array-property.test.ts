@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Tensor, type MyxModule } from "../../src/index.js";
 import { random } from "./array-helpers.js";
-import { isClose, load, run } from "./helpers.js";
+import { isClose, load } from "./helpers.js";
 
 const RUNS = Number(process.env.MYX_FUZZ_RUNS ?? 100);
 const SEED = process.env.MYX_FUZZ_SEED === undefined ? undefined : Number(process.env.MYX_FUZZ_SEED);
@@ -82,21 +82,14 @@ function axisFor(k: number, r: number): number | null {
 
 interface Params {
   readonly shapes: readonly [Shape, Shape];
-  /**
-   * The same function written around the known bugs (see knownBugPresent): each use of a
-   * parameter so that its sensitivity arrives with the parameter's exact shape
-   * (`reshape(a, shape(a))`, `[c][0]`: their rules sum the sensitivity to shape), and `where` with
-   * a Bool condition as an `if`, so that the branch not taken gets no sensitivity at all.
-   */
-  readonly workaround: boolean;
 }
 
 function show(e: Expr, p: Params): Shown {
   switch (e.k) {
     case "var": {
       const name = "abc"[e.i]!;
-      if (e.i === 2) return { src: p.workaround ? "[c][0]" : "c", shape: [] };
-      return { src: p.workaround ? `reshape(${name}, shape(${name}))` : name, shape: p.shapes[e.i]! };
+      if (e.i === 2) return { src: "c", shape: [] };
+      return { src: name, shape: p.shapes[e.i]! };
     }
     case "num": return { src: e.v < 0 ? `(${e.v})` : `${e.v}`, shape: [] };
     case "bin": {
@@ -165,8 +158,7 @@ function show(e: Expr, p: Params): Shown {
       // A Bool condition (Num against Num) picks a branch whole (docs/language.md), so both are
       // first stretched to the one shape the program is typed with.
       const stretch = (x: Shown): string => (x.shape.join() === shape.join() ? x.src : `(${x.src} + zeros(${shape.length === 1 ? shape[0] : `(${shape.join(", ")})`}))`);
-      const src = p.workaround ? `(if ${l.src} ${e.op} ${r.src} { ${stretch(t)} } else { ${stretch(f)} })` : `where(${l.src} ${e.op} ${r.src}, ${stretch(t)}, ${stretch(f)})`;
-      return { src, shape };
+      return { src: `where(${l.src} ${e.op} ${r.src}, ${stretch(t)}, ${stretch(f)})`, shape };
     }
   }
 }
@@ -227,47 +219,19 @@ function gradients(m: MyxModule, args: Args): number[] {
   return flat([ga as Tensor, gb as Tensor, gc]);
 }
 
-/**
- * The smallest programs showing the known bugs (see arrays.test.ts, "a parameter used with and
- * without broadcasting" and "where with a Bool condition"): two sensitivities of one value with
- * different shapes (one still carrying broadcast axes) added by broadcasting, so that the smaller
- * is counted once per copy; the optimizer's rewrite of `add_sens(x, neg(y))` into `sub(x, y)`,
- * which does the same; and the branch a Bool-condition `where` did not take getting the Num 0 as
- * its sensitivity, which an elementwise rule then broadcasts to a shape its operand cannot take,
- * or which, added to an array sensitivity, sums that one to a Num.
- * While any still fails, a gradient that disagrees with FD is put down to them if the same
- * function written around them (Params.workaround) agrees. Once all are fixed, every
- * disagreement fails the test.
- */
-const knownBugPresent = ((): boolean => {
-  const probes: readonly [string, string][] = [
-    ["print(grad(|x| sum(x * [1, 1]) + x)(2), grad(|x| sum(x * [1, 1]) - x)(2));", "3 1\n"],
-    ["print(grad(|b| sum(where(false, b * [[1], [0]], 0)))([1, 2, 3]), grad(|a| sum(where(false, a * 1, a * a)))([3, 4]));", "[0, 0, 0] [6, 8]\n"],
-  ];
-  return probes.some(([src, want]) => {
-    try {
-      return run(src) !== want;
-    } catch {
-      return true;
-    }
-  });
-})();
-
-const stats = { programs: 0, checked: 0, rejected: 0, skippedElements: 0, nearKink: 0, elements: 0, knownBug: 0 };
+const stats = { programs: 0, checked: 0, rejected: 0, skippedElements: 0, nearKink: 0, elements: 0 };
 /** How many programs used each feature: a check that the generator exercises what it claims to. */
 const features: Record<string, number> = {};
 const FEATURES: Readonly<Record<string, RegExp>> = {
   "@": / @ /, where: /where\(/, "index or slice": /[\w)]\[/, "axis": /(sum|mean|max|min|logsumexp|softmax)\(.*, -?\d\)/,
   "negative axis": /, -\d\)/, softmax: /softmax\(/, "max/min": /\b(max|min)\(/, "maximum/minimum": /(maximum|minimum)\(/, transpose: /transpose\(/,
 };
-const knownBugExamples: string[] = [];
-
-type Outcome = "checked" | "rejected" | "known bug";
+type Outcome = "checked" | "rejected";
 
 /** Compares one program's grad and jvp with finite differences; throws with the program on a mismatch. */
 function checkProgram(e: Expr, shapes: readonly [Shape, Shape], values: readonly number[][], tseed: number): Outcome {
   stats.programs++;
-  const src = program(e, { shapes, workaround: false });
+  const src = program(e, { shapes });
   for (const [name, re] of Object.entries(FEATURES)) if (re.test(src)) features[name] = (features[name] ?? 0) + 1;
   const args: Args = [
     // Offsets by multiples of √2, √3 and √5 keep values distinct across and within the
@@ -336,18 +300,8 @@ function checkProgram(e: Expr, shapes: readonly [Shape, Shape], values: readonly
       return { g: [], bad: [`grad failed: ${err instanceof Error ? err.message : String(err)}`] };
     }
   };
-  let outcome: Outcome = "checked";
-  let { g, bad } = problems(m);
-  if (bad.length > 0) {
-    // Is it a known bug? The same function written around them must then agree.
-    const exactSrc = program(e, { shapes, workaround: true });
-    const exact = knownBugPresent ? problems(load(`${exactSrc}\n${DEFS}`)) : { g, bad };
-    if (exact.bad.length > 0) fail(`grad disagrees with finite differences:\n${bad.join("\n")}${knownBugPresent ? `\n(and so does the program written around the known bugs:\n${exactSrc})` : ""}`);
-    stats.knownBug++;
-    if (knownBugExamples.length < 3) knownBugExamples.push(src);
-    outcome = "known bug";
-    g = exact.g;
-  }
+  const { g, bad } = problems(m);
+  if (bad.length > 0) fail(`grad disagrees with finite differences:\n${bad.join("\n")}`);
 
   // Forward mode: the tangent along random directions t is Σ ∂f/∂x·t (from the gradients, which
   // were just checked) and, where FD is reliable in every coordinate, the directional difference.
@@ -370,8 +324,8 @@ function checkProgram(e: Expr, shapes: readonly [Shape, Shape], values: readonly
     const ok = isClose(dy, fdDir, { rel: 1e-5, abs: 1e-9 * (1 + Math.abs(value)) + 1e-2 * errDir }) || isClose(dy, small, { rel: 1e-5, abs: 1e-7 * (1 + Math.abs(value)) });
     if (!ok) fail(`jvp's tangent ${dy} disagrees with finite differences ${fdDir} (${small} with a smaller step) along t = ${JSON.stringify(ts)}`);
   }
-  if (outcome === "checked") stats.checked++;
-  return outcome;
+  stats.checked++;
+  return "checked";
 }
 
 // Shapes that broadcast in many ways ((2,1) with (1,3), (3,) with (2,3)) and give @ something to do.
@@ -386,25 +340,23 @@ describe("random array programs: grad and jvp agree with finite differences and 
       fc.property(expr, fc.tuple(shape, shape), values, fc.nat(), (e, shapes, vs, tseed) => void checkProgram(e, shapes, vs, tseed)),
       { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
-    console.info(`array-property.test.ts: ${JSON.stringify(stats)}\nprograms using: ${JSON.stringify(features)}${knownBugExamples.length ? `\nknown bugs (see knownBugPresent), e.g.:\n${knownBugExamples.join("\n")}` : ""}`);
+    console.info(`array-property.test.ts: ${JSON.stringify(stats)}\nprograms using: ${JSON.stringify(features)}`);
     // Rejected programs (f not finite, or no coordinate where FD is reliable) must stay rare, or
     // the test would silently check little.
-    expect(stats.checked + stats.knownBug, JSON.stringify(stats)).toBeGreaterThanOrEqual(0.8 * stats.programs);
+    expect(stats.checked, JSON.stringify(stats)).toBeGreaterThanOrEqual(0.8 * stats.programs);
     expect(stats.skippedElements, JSON.stringify(stats)).toBeLessThanOrEqual(0.1 * stats.elements);
   });
 
   it("prints well-typed programs: broadcasting repair, axes, @ with a transposed operand, indexing", () => {
-    const p: Params = { shapes: [[2, 3], [2]], workaround: false };
+    const p: Params = { shapes: [[2, 3], [2]] };
     // (2,3) with (2,) does not broadcast: b is summed; (2,3) @ (2,) does not fit, transpose(a) @ b does.
     expect(show({ k: "bin", op: "*", a: { k: "var", i: 0 }, b: { k: "var", i: 1 } }, p)).toEqual({ src: "(a * sum(b))", shape: [2, 3] });
     expect(show({ k: "mm", a: { k: "var", i: 0 }, b: { k: "var", i: 1 } }, p)).toEqual({ src: "(transpose(a) @ b)", shape: [3] });
     expect(show({ k: "red", f: "max", axis: 4, a: { k: "var", i: 0 } }, p)).toEqual({ src: "max(a, -2)", shape: [3] });
     expect(show({ k: "idx", sel: 2 + (1 << 2) + (1 << 4), a: { k: "var", i: 0 } }, p)).toEqual({ src: "a[:, -1]", shape: [2] });
-    expect(show({ k: "var", i: 0 }, { ...p, workaround: true }).src).toBe("reshape(a, shape(a))");
     // A Bool condition (Num against Num) picks a branch whole: both are stretched to one shape.
     const pick: Expr = { k: "where", op: "<", l: { k: "var", i: 2 }, r: { k: "num", v: 1 }, t: { k: "var", i: 0 }, e: { k: "num", v: 2 } };
     expect(show(pick, p).src).toBe("where(c < 1, a, (2 + zeros((2, 3))))");
-    expect(show(pick, { ...p, workaround: true }).src).toBe("(if [c][0] < 1 { reshape(a, shape(a)) } else { (2 + zeros((2, 3))) })");
     expect(program({ k: "var", i: 2 }, p)).toBe("def f(a, b, c) {\n  let r = c;\n  r * 1.3\n}");
     const e: Expr = { k: "where", op: ">", l: { k: "var", i: 0 }, r: { k: "var", i: 2 }, t: { k: "un", f: "sin", a: { k: "var", i: 1 } }, e: { k: "num", v: 0.5 } };
     expect(checkProgram(e, [[2, 3], [3]], [[1, -1, 0.5, 2, -2, 0.3], [0.1, 0.2, 0.3, 0, 0, 0], [0.4]], 7)).toBe("checked");

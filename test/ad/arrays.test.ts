@@ -79,13 +79,11 @@ describe("elementwise binary operators with broadcasting", () => {
   });
 });
 
-// BUGS (reported to the owner). The sensitivity of an operand that an elementwise operator
-// broadcast keeps the broadcast axes until a rule needs its exact shape (see array-rules.ts). When
-// the same variable also gets a sensitivity of another shape from another use, (1) add_sens adds
-// the two by broadcasting, so the smaller one is counted once per broadcast copy (or, when the
-// two shapes do not broadcast, the addition fails); (2) the optimizer rewrites
-// `add_sens(x, neg(y))` into `sub(x, y)`, which broadcasts the same way even once add_sens is
-// fixed, so results differ with and without the optimizer. Forward mode is right.
+// The sensitivity of an operand that an elementwise operator broadcast keeps the broadcast axes
+// until a rule needs its exact shape (see array-rules.ts). When the same variable also gets a
+// sensitivity of another shape from another use, the two must be summed down to a common shape
+// first (add_sens), also where the optimizer turns `add_sens(x, neg(y))` into a subtraction
+// (sub_sens): these once counted the smaller one once per broadcast copy.
 describe("a parameter used with and without broadcasting", () => {
   it("grad: a Num times an array, plus the Num: sum(x * [1, 1]) + x is 3 at any x", () => {
     expect(run("print(grad(|x| sum(x * [1, 1]) + x)(2));")).toBe("3\n");
@@ -99,7 +97,7 @@ describe("a parameter used with and without broadcasting", () => {
     expect(run("print(grad(|x| sum(x * [1, 1]) + sum(x * [1, 1, 1]))(2));")).toBe("5\n");
   });
 
-  it.fails("grad: a broadcast use minus a plain use: sum(x * [1, 1]) - x and -x + sum(x * [1, 1]) are 1", () => {
+  it("grad: a broadcast use minus a plain use: sum(x * [1, 1]) - x and -x + sum(x * [1, 1]) are 1", () => {
     expect(run("print(grad(|x| sum(x * [1, 1]) - x)(2), grad(|x| -x + sum(x * [1, 1]))(2));")).toBe("1 1\n");
   });
 
@@ -107,11 +105,11 @@ describe("a parameter used with and without broadcasting", () => {
     checkArrayGrad("def f(a, b) = sum(a * b) + sum(sin(b)) + a[1];", [rnd([3], 112), rnd([2, 3], 113)]);
   });
 
-  it.fails("grad: a negated use and a broadcast use, against finite differences with random values", () => {
+  it("grad: a negated use and a broadcast use, against finite differences with random values", () => {
     checkArrayGrad("def f(a, b) = sum(-a) + sum((a + b) * b);", [rnd([3], 114), rnd([2, 3], 115)]);
   });
 
-  it.fails("grad gives the same with and without the optimizer (SPEC §6: --no-opt must not change results)", () => {
+  it("grad gives the same with and without the optimizer (SPEC §6: --no-opt must not change results)", () => {
     const src = `def f(a, b) = sum(-a * b) + sum(a) + sum(((-a) + (a + (a @ a))) * b);
 def g(a, b) = grad(f)(a, b);`;
     const args = [rnd([3], 116), rnd([2, 3], 117)];
@@ -125,16 +123,16 @@ def g(a, b) = grad(f)(a, b);`;
   });
 });
 
-// BUG (reported to the owner), the same as under "where with an array condition": the rule of
-// x ** y gives x the Num 0 where y is a Num 0 (and y the Num 0 where x is a Num 0), as the
-// derivative there is 0; added to an array sensitivity from another use of the same array, it
-// sums that one to a Num. `a ** 0` and `0 ** a` are constant, so f's gradient is that of sum(a·a).
+// The rule of x ** y gives x a zero where y is 0 (and y where x is 0), as the derivative there is
+// 0: that zero must have x's shape, or added to an array sensitivity from another use of the same
+// array it would sum that one to a Num. `a ** 0` and `0 ** a` are constant, so f's gradient is
+// that of sum(a·a).
 describe("** with a Num 0 as base or exponent, next to another use of the array", () => {
-  it.fails("a ** 0: the gradient is 2a (gives [14, 14])", () => {
+  it("a ** 0: the gradient is 2a", () => {
     expect(run("print(grad(|a| sum(a ** 0) + sum(a * a))([3, 4]));")).toBe("[6, 8]\n");
   });
 
-  it.fails("0 ** a: the gradient is 2a (gives [14, 14])", () => {
+  it("0 ** a: the gradient is 2a", () => {
     expect(run("print(grad(|a| sum(0 ** a) + sum(a * a))([3, 4]));")).toBe("[6, 8]\n");
   });
 
@@ -177,31 +175,30 @@ describe("where with an array condition", () => {
     checkArrayGrad(src, [arr([2, 3], [1, -1, 1, -1, 1, -1]), 0.5], { zero: [0] });
   });
 
-  // BUG (reported to the owner): with a Bool condition `where` picks a branch whole, and the
-  // branch not taken gets the Num 0 as its sensitivity; an elementwise rule inside that branch
-  // then makes b's sensitivity 0 * [[1], [0]], of shape (2,1), which b (3,) cannot take:
-  // "shape (2, 1) cannot broadcast to (3,)". Its gradient is zero, as through `if`.
-  it.fails("gives zero to the branch a Bool condition did not take, whatever its shape", () => {
+  // With a Bool condition `where` picks a branch whole; the branch not taken gets a zero of its
+  // own shape as its sensitivity (a Num 0 would let an elementwise rule inside that branch make
+  // b's sensitivity 0 * [[1], [0]], of shape (2,1), which b (3,) cannot take). Its gradient is
+  // zero, as through `if`.
+  it("gives zero to the branch a Bool condition did not take, whatever its shape", () => {
     expect(run("print(grad(|b| sum(where(false, b * [[1], [0]], 0)))([1, 2, 3]));")).toBe("[0, 0, 0]\n");
   });
 
-  it.fails("differentiates a Bool-condition where like the if it stands for, against finite differences", () => {
-    checkArrayGrad("def f(b, c) = sum(where(c > 0, b * [[1], [2]], sin(b) + zeros((2, 3))) * [[1, 2, 3], [4, 5, 6]]);", [rnd([3], 118), -0.5]);
+  it("differentiates a Bool-condition where like the if it stands for, against finite differences", () => {
+    // c only chooses: its gradient is zero.
+    checkArrayGrad("def f(b, c) = sum(where(c > 0, b * [[1], [2]], sin(b) + zeros((2, 3))) * [[1, 2, 3], [4, 5, 6]]);", [rnd([3], 118), -0.5], { zero: [1] });
   });
 
   it("differentiates a Bool-condition where when the branch not taken does not use the parameter", () => {
     checkArrayGrad("def f(a, c) = sum(where(c > 0, a * c, 2 * c) * [[1, 2, 3], [4, 5, 6]]);", [rnd([2, 3], 119), 0.5]);
   });
 
-  // BUG (reported to the owner): the Num 0 that the branch not taken gets, added to the array
-  // sensitivity a gets from the branch taken, is summed with it "down to their common shape",
-  // i.e. to a Num: every element of the gradient becomes the sum of the true ones (14, 14 for
-  // [3, 4] instead of 6, 8). Silent, and the optimizer changes it (see the next test).
-  it.fails("gives the parameter of both branches of a Bool-condition where the taken branch's gradient", () => {
+  // The zero the branch not taken gets is added to the array sensitivity a gets from the branch
+  // taken: as a Num 0 it once summed that one down to a Num (14, 14 for [3, 4] instead of 6, 8).
+  it("gives the parameter of both branches of a Bool-condition where the taken branch's gradient", () => {
     expect(run("print(grad(|a| sum(where(false, a * 1, a * a)))([3, 4]));")).toBe("[6, 8]\n");
   });
 
-  it.fails("differentiates a Bool-condition where using the parameter in both branches, against finite differences", () => {
+  it("differentiates a Bool-condition where using the parameter in both branches, against finite differences", () => {
     checkArrayGrad("def f(a, c) = sum(where(c > 0, a * c, sin(a) * c) * [[1, 2, 3], [4, 5, 6]]);", [rnd([2, 3], 120), -0.5]);
   });
 

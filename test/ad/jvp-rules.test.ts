@@ -199,6 +199,8 @@ function arrayCases(): Record<string, Case> {
     softmax: { prim: A.softmaxPrim, x: [m, 1], t: [dm, 0] },
     "softmax, last axis": { prim: A.softmaxPrim, x: [v], t: [dv] },
     sens_like: { prim: D.sensLike, x: [m, v], t: [dm, dv] },
+    sub_sens: { prim: D.subSens, x: [m, v], t: [dm, dv] },
+    "sub_sens, Num": { prim: D.subSens, x: [1.5, -2], t: [0.7, 1.1] },
     expand: { prim: G.expand, x: [v, m, 0], t: [dv, dm, 0] },
     extreme_mask: { prim: G.extremeMask, x: [v, 1.2], t: [dv, 0] },
     numel: { prim: G.numel, x: [m], t: [dm] },

@@ -47,12 +47,26 @@ const plus = (x: number, y: number): number => x + y;
  * down to the largest shape they both broadcast from, which the value's own shape broadcasts to,
  * so that nothing is counted twice.
  */
-function addNumeric(a: number | Tensor, b: number | Tensor): Value {
+function addNumeric(a: number | Tensor, b: number | Tensor, op: (x: number, y: number) => number = plus): Value {
   const [sa, sb] = [shapeOf(a), shapeOf(b)];
-  if (sameShape(sa, sb)) return elementwise2(a, b, plus);
+  if (sameShape(sa, sb)) return elementwise2(a, b, op);
   const common = meet(sa, sb);
-  return elementwise2(unbroadcast(a, common), unbroadcast(b, common), plus);
+  return elementwise2(unbroadcast(a, common), unbroadcast(b, common), op);
 }
+
+/**
+ * `sub_sens(a, b)`: a − b for two sensitivities of one value, summed down like add_sens. The
+ * optimizer writes it for `add_sens(a, neg(b))`, which `sub` would not be for arrays.
+ */
+export const subSens = definePrim({
+  name: "sub_sens",
+  args: 2,
+  impl: ([a, b]) => {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, (x, y) => x - y);
+    throw new PrimError(`internal: cannot subtract sensitivities of types ${typeName(a!)} and ${typeName(b!)}`);
+  },
+});
 
 /** The largest shape both broadcast from: trailing axes they share, 1 where their sizes differ. */
 function meet(a: readonly number[], b: readonly number[]): number[] {
