@@ -7,6 +7,7 @@ import { seq } from "../ir/prims/structural.js";
 import { isPure } from "../ir/purity.js";
 import type { Analysis } from "../ir/manager.js";
 import type { Rewriter } from "./rewriter.js";
+import { isPrimitive } from "../ir/values.js";
 
 /**
  * A graph worth inlining at `site`: not recursive, small, and unchanged this round (the copy is
@@ -82,9 +83,14 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
   const map = new Map<Node, Node>();
   g.parameters.forEach((p, i) => map.set(p, site.inputs[i + 1]!));
   const { output, nested: copies } = copyBody(g, host, map, analysis, rw, site.loc);
-  // A call evaluates every argument: one the body never reads must still run if it can act or fail.
-  const ignored = g.parameters.map((p, i) => ((analysis.users.get(p)?.length ?? 0) === 0 ? site.inputs[i + 1]! : null));
-  const kept = ignored.filter((n): n is Node => n !== null && !isPure(n));
+  // A call evaluates every argument before its body. In the copy, an argument that can act or
+  // fail runs where it is first needed, which may be never — the body ignores it, or only a
+  // closure it makes (that may be dropped) reads it — or after an action of the body: such
+  // arguments are put in a seq before the body.
+  const kept = g.parameters.flatMap((p, i) => {
+    const arg = site.inputs[i + 1]!;
+    return !isPure(arg) && (!readsDirectly(g, p, analysis) || actsBefore(g, p, analysis)) ? [arg] : [];
+  });
   let result = output;
   if (kept.length > 0) {
     const ordered = applyPrim(host, seq, [...kept, result], site.loc);
@@ -93,4 +99,34 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
   }
   rw.replace(site, result);
   return copies;
+}
+
+/** Whether g's own applies (not only the closures it makes) read parameter p. */
+function readsDirectly(g: Graph, p: Node, analysis: Analysis): boolean {
+  return (analysis.users.get(p) ?? []).some(({ user }) => user.graph === g) || g.output === p;
+}
+
+/**
+ * Whether g has an apply that may act (print, or call a function) without depending on p: it
+ * could run before p is read. Failures alone are not counted: which of two failures is reported
+ * first may change, but not whether the program fails — or the derivative code of nearly every
+ * primitive would keep its arguments in a seq.
+ */
+function actsBefore(g: Graph, p: Node, analysis: Analysis): boolean {
+  const reached = new Set<Node>([p]);
+  const stack: Node[] = [p];
+  while (stack.length > 0) {
+    for (const { user } of analysis.users.get(stack.pop()!) ?? []) {
+      if (user.graph === g && !reached.has(user)) {
+        reached.add(user);
+        stack.push(user);
+      }
+    }
+  }
+  return (analysis.applies.get(g) ?? []).some((a) => !reached.has(a) && mayAct(a));
+}
+
+function mayAct(a: Apply): boolean {
+  const callee = a.inputs[0]!;
+  return callee.kind !== "constant" || isGraph(callee.value) || !isPrimitive(callee.value) || callee.value.effect === "io";
 }
