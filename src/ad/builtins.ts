@@ -5,7 +5,7 @@ import { definePrim, PrimError, type Primitive } from "../ir/primitive.js";
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
 import { zerosLikePrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
-import { Closure, EnvValue, isPrimitive, isTuple, typeName, type Value } from "../ir/values.js";
+import { Closure, EnvValue, isPrimitive, isTuple, aTypeName, typeName, type Value } from "../ir/values.js";
 import { gradientClosureGraph, vjpClosureGraph, type GradientSpec } from "./gradient-graph.js";
 import { registerSpecialJ } from "./primitive-j.js";
 import { jValue } from "./j-value.js";
@@ -96,7 +96,7 @@ const capturedSensitivity = definePrim({
   name: "captured_sensitivity",
   args: 1,
   impl: ([d]) => {
-    if (!(d instanceof EnvValue)) throw new PrimError(`internal: the sensitivity of a gradient is a ${typeName(d!)}`);
+    if (!(d instanceof EnvValue)) throw new PrimError(`internal: the sensitivity of a gradient is ${aTypeName(d!)}`);
     const [only] = d.entries.values();
     return only === undefined ? EnvValue.empty : unJ(only);
   },

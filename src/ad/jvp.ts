@@ -2,7 +2,7 @@
 // primals and their tangents through the host and returns `(f(x…), tangent)`. Values cross into
 // the transformed world with `forwardValue` and back out with `primalValue`.
 import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import { Closure, isFunction, isPrimitive, isTuple, RecordValue, typeName, Unit, type Tuple, type Value } from "../ir/values.js";
+import { Closure, isFunction, isPrimitive, isTuple, RecordValue, aTypeName, typeName, Unit, type Tuple, type Value } from "../ir/values.js";
 import { sourceOf, transformForward } from "./forward.js";
 import { primitiveJvp, primitiveOf } from "./primitive-jvp.js";
 import { checkTangent, zeroTangent } from "./tangents.js";
@@ -77,7 +77,7 @@ function argumentsOf(f: Closure | Primitive, primals: Value, tangents: Value): [
   const bare = items(primals) === null;
   const xs = items(primals) ?? [primals];
   const ts = bare ? [tangents] : items(tangents);
-  if (ts === null) throw new PrimError(`jvp: the primals are a ${xs.length}-tuple, so the tangents must be one too, got a ${typeName(tangents)}`);
+  if (ts === null) throw new PrimError(`jvp: the primals are a ${xs.length}-tuple, so the tangents must be one too, got ${aTypeName(tangents)}`);
   if (ts.length !== xs.length) throw new PrimError(`jvp: got ${plural(xs.length, "primal")} but ${plural(ts.length, "tangent")}`);
   const [min, max] = arityOf(f);
   if (xs.length < min || xs.length > max) {

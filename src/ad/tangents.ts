@@ -3,7 +3,7 @@
 // derivative (Bool, String, Unit, Function). A function's derivative lives in its environment,
 // never in its tangent.
 import { PrimError } from "../ir/primitive.js";
-import { EnvValue, isTuple, RecordValue, Tensor, typeName, UNIT, Unit, type Value } from "../ir/values.js";
+import { EnvValue, isTuple, RecordValue, Tensor, aTypeName, UNIT, Unit, type Value } from "../ir/values.js";
 
 /** The zero tangent of `v`. */
 export function zeroTangent(v: Value): Value {
@@ -21,13 +21,13 @@ function expected(primal: Value): string {
   if (primal instanceof Tensor) return `an Array of shape (${primal.shape.join(", ")})`;
   if (isTuple(primal)) return `a ${primal.length}-tuple`;
   if (primal instanceof RecordValue) return `a Record with fields ${primal.keys.join(", ")}`;
-  return `() (a ${typeName(primal)} has no derivative)`;
+  return `() (${aTypeName(primal)} has no derivative)`;
 }
 
 function describe(t: Value): string {
   if (isTuple(t)) return `a ${t.length}-tuple`;
   if (t instanceof Tensor) return `an Array of shape (${t.shape.join(", ")})`;
-  return `a ${typeName(t)}`;
+  return `${aTypeName(t)}`;
 }
 
 /** The user's tangent `t` for `primal`, checked against its structure; `where` names it in errors. */

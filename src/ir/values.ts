@@ -90,6 +90,12 @@ export function isFunction(v: Value): v is Closure | Primitive {
 }
 
 /** The type name a user reads in an error: `Num`, `Tuple`, `Function`, … */
+/** The type name with its article, for messages: "a Num", "an Array", "a Unit". */
+export function aTypeName(v: Value): string {
+  const name = typeName(v);
+  return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`;
+}
+
 export function typeName(v: Value): string {
   switch (typeof v) {
     case "number":

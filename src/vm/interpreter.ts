@@ -30,7 +30,7 @@
 import type { Graph } from "../ir/graph.js";
 import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
 import * as S from "../ir/prims/scalar.js";
-import { Closure, isPrimitive, typeName, UNIT, type Value } from "../ir/values.js";
+import { Closure, isPrimitive, aTypeName, typeName, UNIT, type Value } from "../ir/values.js";
 import type { Code } from "./code.js";
 import { arityMessage, isLocated, runtimeError, traceOf } from "./errors.js";
 import { enterClosure, enterPlain, enterSelf, Stack } from "./frames.js";
@@ -363,7 +363,7 @@ export abstract class Interpreter implements HostContext {
 
   /** A CALL whose callee turned out to be a primitive, or not a function at all. */
   private callValue(fn: Value, regs: Value[], base: number, ops: Int32Array, pc: number, fp: number): Value {
-    if (!isPrimitive(fn)) throw new PrimError(`cannot call a ${typeName(fn)}`);
+    if (!isPrimitive(fn)) throw new PrimError(`cannot call ${aTypeName(fn)}`);
     const n = ops[pc + 3]!;
     const args = new Array<Value>(n);
     for (let i = 0; i < n; i++) args[i] = regs[base + ops[pc + CALL_HEADER + i]!]!;

@@ -2,7 +2,7 @@
 // interpreter, keeps the top-level bindings, and turns every failure into one MyxError.
 import type { Graph } from "../ir/graph.js";
 import { PrimError } from "../ir/primitive.js";
-import { Closure, isPrimitive, typeName, type Value } from "../ir/values.js";
+import { Closure, isPrimitive, aTypeName, type Value } from "../ir/values.js";
 import { codeFor, type Code } from "./code.js";
 import { arityMessage, runtimeError } from "./errors.js";
 import { enterClosure } from "./frames.js";
@@ -61,7 +61,7 @@ export class Machine extends Interpreter {
     return this.guard(() => {
       if (fn instanceof Closure) return this.execute(this.codeOf(fn), fn, args);
       if (isPrimitive(fn)) return callPrimitive(fn, args, this);
-      throw new PrimError(`cannot call a ${typeName(fn)}`);
+      throw new PrimError(`cannot call ${aTypeName(fn)}`);
     });
   }
 

@@ -5,12 +5,12 @@ import { definePrim, PrimError } from "../primitive.js";
 import { index as indexArray } from "../tensor/indexing.js";
 import { argExtremeMask, expandReduced } from "../tensor/reduce.js";
 import { normalizeAxis, shapeOf, sizeOf } from "../tensor/shape.js";
-import { isTuple, SliceValue, typeName, type Value } from "../values.js";
+import { isTuple, SliceValue, aTypeName, type Value } from "../values.js";
 import { expectNumeric, naming } from "./check.js";
 
 function axisOf(axis: Value | undefined): number | undefined {
   if (axis === undefined || typeof axis === "number") return axis;
-  throw new PrimError(`internal: an axis is a ${typeName(axis)}`);
+  throw new PrimError(`internal: an axis is ${aTypeName(axis)}`);
 }
 
 /** `expand(r, a, axis?)`: a reduction's result `r` spread back over the axis (or all axes) of `a` it reduced. */

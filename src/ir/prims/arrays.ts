@@ -7,7 +7,7 @@ import * as L from "../tensor/linalg.js";
 import * as Rnd from "../tensor/random.js";
 import * as R from "../tensor/reduce.js";
 import { shapeArg, sizeOf, type Numeric } from "../tensor/shape.js";
-import { isFunction, isTuple, Tensor, typeName, type Value } from "../values.js";
+import { isFunction, isTuple, Tensor, aTypeName, typeName, type Value } from "../values.js";
 import { expectNum, expectNumeric, isNumeric, naming } from "./check.js";
 
 /** An array primitive: every failure of its kernel names it (see `naming`). */
@@ -26,7 +26,7 @@ function itemsArg(prim: string, items: Value): Numeric[] {
   if (!isTuple(items)) throw new PrimError(`${prim} expects a Tuple of arrays, got ${typeName(items)}`);
   return items.map((item, i) => {
     if (isNumeric(item)) return item;
-    throw new PrimError(`${prim}: item ${i} is a ${typeName(item)}, not a Num or Array`);
+    throw new PrimError(`${prim}: item ${i} is ${aTypeName(item)}, not a Num or Array`);
   });
 }
 

@@ -2,7 +2,7 @@
 // sensitivities of any structure, environments (the sensitivities of closures), and functional
 // updates of tuples and records that scatter a sensitivity back into one place.
 import { definePrim, PrimError } from "../primitive.js";
-import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
+import { Closure, EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, aTypeName, typeName, UNIT, Unit, type Value } from "../values.js";
 import { sliceBounds } from "./structural.js";
 import { expectNum, expectString, normalizeIndex } from "./check.js";
 import { broadcastsTo, broadcastTo, elementwise2, unbroadcast } from "../tensor/broadcast.js";
@@ -98,7 +98,7 @@ export const sensLike = definePrim({
   name: "sens_like",
   args: 2,
   impl: ([d, y]) => {
-    if (typeof y !== "number" && !(y instanceof Tensor)) throw new PrimError(`internal: sens_like of a ${typeName(y!)}`);
+    if (typeof y !== "number" && !(y instanceof Tensor)) throw new PrimError(`internal: sens_like of ${aTypeName(y!)}`);
     return numericSensitivity(d!, y);
   },
 });
@@ -141,7 +141,7 @@ export const tupleSet = definePrim({
   name: "tuple_set",
   args: 3,
   impl: ([t, i, v]) => {
-    if (!isTuple(t!)) throw new PrimError(`internal: tuple_set of a ${typeName(t!)}`);
+    if (!isTuple(t!)) throw new PrimError(`internal: tuple_set of ${aTypeName(t!)}`);
     const out = t.slice();
     out[normalizeIndex("tuple_set", i!, t.length)] = v!;
     return out;
@@ -153,7 +153,7 @@ export const recordSet = definePrim({
   name: "record_set",
   args: 3,
   impl: ([r, key, v]) => {
-    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set of a ${typeName(r!)}`);
+    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set of ${aTypeName(r!)}`);
     const name = expectString("record_set", key!);
     return new RecordValue(r.keys, r.values.map((x, i) => (r.keys[i] === name ? v! : x)));
   },
@@ -164,7 +164,7 @@ export const recordAt = definePrim({
   name: "record_at",
   args: 2,
   impl: ([r, i]) => {
-    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_at of a ${typeName(r!)}`);
+    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_at of ${aTypeName(r!)}`);
     return r.values[expectNum("record_at", i!)]!;
   },
 });
@@ -179,7 +179,7 @@ export const expectNumOutput = definePrim({
   impl: ([y, label]) => {
     if (typeof y === "number") return y;
     throw new PrimError(
-      `${expectString("expect_num", label!)} needs a function that returns a Num, but it returned a ${typeName(y!)}; use vjp (or jacobian) for other results`,
+      `${expectString("expect_num", label!)} needs a function that returns a Num, but it returned ${aTypeName(y!)}; use vjp (or jacobian) for other results`,
     );
   },
 });
@@ -219,7 +219,7 @@ export const indexAdd = definePrim({
     const d = args[args.length - 1]!;
     const indices = args.slice(1, -1);
     if (t instanceof Tensor) return indexAddArray(t, indices, d);
-    if (!isTuple(t) || indices.length !== 1) throw new PrimError(`internal: index_add into a ${typeName(t)}`);
+    if (!isTuple(t) || indices.length !== 1) throw new PrimError(`internal: index_add into ${aTypeName(t)}`);
     const i = indices[0]!;
     const out = t.slice();
     if (i instanceof SliceValue) {

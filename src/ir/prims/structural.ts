@@ -3,7 +3,7 @@
 // that only the taken branch runs.
 import { definePrim, PrimError } from "../primitive.js";
 import { index as indexArray, type Index } from "../tensor/indexing.js";
-import { RecordValue, SliceValue, Tensor, typeName, UNIT, Unit, type Value } from "../values.js";
+import { RecordValue, SliceValue, Tensor, aTypeName, typeName, UNIT, Unit, type Value } from "../values.js";
 import { expectBool, expectNum, expectString, normalizeIndex } from "./check.js";
 
 export const makeTuple = definePrim({ name: "make_tuple", args: [0, Infinity], effect: "none", impl: (args) => args.slice() });
@@ -14,7 +14,7 @@ export const destructure = definePrim({
   args: 2,
   impl: ([t, n]) => {
     const want = expectNum("destructure", n!);
-    if (!Array.isArray(t)) throw new PrimError(`cannot destructure a ${typeName(t!)} into a ${want}-tuple pattern`);
+    if (!Array.isArray(t)) throw new PrimError(`cannot destructure ${aTypeName(t!)} into a ${want}-tuple pattern`);
     if (t.length !== want) throw new PrimError(`cannot destructure a ${t.length}-tuple into a ${want}-tuple pattern`);
     return t;
   },
@@ -42,7 +42,7 @@ export const recordGet = definePrim({
   args: 2,
   impl: ([r, key]) => {
     const name = expectString("record_get", key!);
-    if (!(r instanceof RecordValue)) throw new PrimError(`cannot read field .${name} of a ${typeName(r!)}`);
+    if (!(r instanceof RecordValue)) throw new PrimError(`cannot read field .${name} of ${aTypeName(r!)}`);
     const v = r.get(name);
     if (v === undefined) {
       const fields = r.keys.length === 0 ? "it has none" : `it has ${r.keys.join(", ")}`;
@@ -85,7 +85,7 @@ export const index = definePrim({
       return target[normalizeIndex("index", i, target.length)]!;
     }
     if (target instanceof Tensor) return indexArray(target, indices.map(arrayIndex));
-    throw new PrimError(`cannot index a ${typeName(target!)}`);
+    throw new PrimError(`cannot index ${aTypeName(target!)}`);
   },
 });
 

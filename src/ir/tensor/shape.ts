@@ -1,7 +1,7 @@
 // Shapes and the one address walk every kernel shares. SPEC §3 makes a 0-d result a plain Num,
 // so kernels accept `Num | Tensor` and hand results back through `fromData`, which unwraps 0-d.
 import { PrimError } from "../primitive.js";
-import { Tensor, typeName, Unit, type Value } from "../values.js";
+import { Tensor, aTypeName, typeName, Unit, type Value } from "../values.js";
 
 export type Shape = readonly number[];
 
@@ -55,7 +55,7 @@ export function shapeArg(prim: string, v: Value): number[] {
   const dims = Array.isArray(v) ? v : [v];
   return dims.map((d) => {
     if (typeof d !== "number") {
-      throw new PrimError(`${prim}: a shape is a Num or a tuple of Nums, got ${Array.isArray(v) ? `a ${typeName(d)} inside a Tuple` : typeName(d)}`);
+      throw new PrimError(`${prim}: a shape is a Num or a tuple of Nums, got ${Array.isArray(v) ? `${aTypeName(d)} inside a Tuple` : typeName(d)}`);
     }
     if (!Number.isInteger(d) || d < 0) throw new PrimError(`${prim}: a dimension must be a whole number ≥ 0, got ${d}`);
     return d;
