@@ -12,7 +12,7 @@ import { setUnitOptimizer } from "./ad/hooks.js";
 import { idMark } from "./ir/graph.js";
 import { analyze } from "./ir/manager.js";
 import { optimize } from "./opt/optimize.js";
-import { toJs, toMyx } from "./vm/js-values.js";
+import { toJs, toMyxArgs } from "./vm/js-values.js";
 import { PrimError } from "./ir/primitive.js";
 import type { Value } from "./ir/values.js";
 
@@ -118,13 +118,16 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     readFile: readFile && ((path) => readFile(isAbsolute(path) ? path : join(dirname(file), path))),
   });
   // Runtime errors are raised with their excerpt, like compile errors.
+  const located = (e: unknown): unknown => {
+    if (e instanceof MyxError) return new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
+    if (e instanceof PrimError) return new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
+    return e;
+  };
   const guarded = <T>(f: () => T): T => {
     try {
       return f();
     } catch (e) {
-      if (e instanceof MyxError) throw new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
-      if (e instanceof PrimError) throw new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
-      throw e;
+      throw located(e);
     }
   };
   let hasRun = false;
@@ -139,7 +142,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     }
   };
   const callFromJs = (fn: Value, args: unknown[]): unknown =>
-    guarded(() => toJs(machine.call(fn, args.map((a) => toMyx(a))), callFromJs));
+    guarded(() => toJs(machine.call(fn, toMyxArgs(args)), callFromJs));
   return {
     run,
     fn(name) {
@@ -148,10 +151,15 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
         const known = [...module.defs.keys()];
         throw new MyxError([{ file, line: 1, col: 1, span: null, message: `no top-level def named '${name}'${known.length ? ` (defined: ${known.join(", ")})` : ""}` }]);
       }
+      const runGraph = machine.runner(graph);
       return (...args: unknown[]) => {
         if (!hasRun) guarded(() => machine.run(module.main, []));
         hasRun = true;
-        return guarded(() => toJs(machine.run(graph, args.map((a) => toMyx(a))), callFromJs));
+        try {
+          return toJs(runGraph(toMyxArgs(args)), callFromJs);
+        } catch (e) {
+          throw located(e);
+        }
       };
     },
   };

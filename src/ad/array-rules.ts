@@ -16,7 +16,7 @@ import type { TangentRule } from "./tangent-rules.js";
 
 /** Results that do not move with their arguments: shapes, counts, random numbers, 0/1 masks. */
 const constantResults: readonly Primitive[] = [
-  A.zerosPrim, A.onesPrim, A.arangePrim, A.randPrim, A.randnPrim, A.shapePrim, G.extremeMask, G.numel, G.matrixShape,
+  A.zerosPrim, A.onesPrim, A.arangePrim, A.randPrim, A.randnPrim, A.shapePrim, G.extremeMask, G.numel, G.matrixShape, G.productShape,
 ];
 
 /** The axis argument of a reduction called with `x` (absent: all axes). */
@@ -26,7 +26,7 @@ const axisOf = (x: readonly Node[]): Node[] => x.slice(1, 2);
 function matmulSens(b: RuleBuilder, a: Node, c: Node, y: Node, d: Node): [Node, Node] {
   const A2 = b(A.reshapePrim, a, b(G.matrixShape, a, b.c(0)));
   const B2 = b(A.reshapePrim, c, b(G.matrixShape, c, b.c(1)));
-  const D2 = b(A.reshapePrim, b(D.sensLike, d, y), b(A.shapePrim, b(S.matmul, A2, B2)));
+  const D2 = b(A.reshapePrim, b(D.sensLike, d, y), b(G.productShape, a, c));
   return [
     b(A.reshapePrim, b(S.matmul, D2, b(A.transposePrim, B2)), b(A.shapePrim, a)),
     b(A.reshapePrim, b(S.matmul, b(A.transposePrim, A2), D2), b(A.shapePrim, c)),
@@ -51,7 +51,7 @@ export function registerArrayBackpropRules(rule: (p: Primitive, r: BackpropRule)
   rule(A.concatPrim, (b, x, y, d) => [b(G.pieces, b(D.sensLike, d, y), x[0]!, x[1] ?? b.c(0)), ...zeros(b, x.slice(1))]);
   rule(A.stackPrim, (b, _, y, d) => [b(G.unstack, b(D.sensLike, d, y))]);
   rule(G.pieces, (b, [, items, axis], _, d) => [b(A.concatPrim, d, axis!), b(D.zerosLikePrim, items!), b(D.zerosLikePrim, axis!)]);
-  rule(G.unstack, (_, __, ___, d) => [d]);
+  rule(G.unstack, (b, _, __, d) => [b(A.stackPrim, d)]);
 
   rule(A.reshapePrim, (b, [a, shape], y, d) => [b(A.reshapePrim, b(D.sensLike, d, y), b(A.shapePrim, a!)), b(D.zerosLikePrim, shape!)]);
   rule(A.transposePrim, (b, _, y, d) => [b(A.transposePrim, b(D.sensLike, d, y))]);

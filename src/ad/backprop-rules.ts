@@ -63,7 +63,10 @@ rule(S.where, (b, [c, x, y], _, d) => [
   b(S.where, c!, d, b(D.zerosLikePrim, x!)),
   b(S.where, c!, b(D.zerosLikePrim, y!), d),
 ]);
-rule(D.subSens, (b, _, __, d) => [d, b(S.neg, d)]);
+rule(D.subSens, (b, [x, y], out, d) => {
+  const exact = b(D.sensLike, d, out);
+  return [b(D.sensLike, exact, x!), b(S.neg, b(D.sensLike, exact, y!))];
+});
 
 for (const [p, k] of elementaryDerivatives) unary(p, k);
 for (const p of [S.sign, S.floor, S.ceil, S.round, S.lt, S.le, S.gt, S.ge, S.eq, S.ne, S.not]) rule(p, (b, x) => zeros(b, x));
@@ -78,9 +81,12 @@ rule(T.index, (b, [t, ...indices], _, d) => [
   b(D.indexAdd, b(D.zerosLikePrim, t!), ...indices, d),
   ...indices.map((i) => b(D.zerosLikePrim, i)),
 ]);
-rule(D.indexAdd, (b, [, ...rest], _, d) => {
+rule(D.indexAdd, (b, [, ...rest], y, d) => {
   const indices = rest.slice(0, -1);
-  return [d, ...indices.map((i) => b(D.zerosLikePrim, i)), b(T.index, d, ...indices)];
+  const v = rest[rest.length - 1]!;
+  // Picking an element of d is only right once d is summed to the array's shape; and v, a
+  // sensitivity itself, may still have broadcast axes, over which its own one is spread back.
+  return [d, ...indices.map((i) => b(D.zerosLikePrim, i)), b(D.sensLike, b(T.index, b(D.sensLike, d, y), ...indices), v)];
 });
 rule(T.switchPrim, (b, [c, x, y], _, d) => [
   b(D.zerosLikePrim, c!),
@@ -91,7 +97,11 @@ rule(T.seq, (b, x, _, d) => [...zeros(b, x.slice(0, -1)), d]);
 for (const p of [T.makeSlice, T.len, T.isUnit, T.assertPrim, P.print, P.readCsv, P.globalGet, P.globalSet, D.stopGradient]) rule(p, (b, x) => zeros(b, x));
 
 // The sensitivity primitives themselves, so that backpropagators can be differentiated again.
-rule(D.addSensPrim, (_, __, ___, d) => [d, d]);
+// add_sens sums arrays down to a common shape: its transpose spreads d back out to each operand's.
+rule(D.addSensPrim, (b, x, out, d) => {
+  const exact = b(D.sensLike, d, out);
+  return x.map((a) => b(D.sensLike, exact, a));
+});
 rule(D.zerosLikePrim, (b, x) => zeros(b, x));
 rule(D.tupleSet, (b, [, i, v], _, d) => [b(D.tupleSet, d, i!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, i!), b(T.tupleGet, d, i!)]);
 // An environment sums what is set under one key, so its sensitivity passes through whole.

@@ -30,10 +30,11 @@
 import type { Graph } from "../ir/graph.js";
 import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
 import * as S from "../ir/prims/scalar.js";
-import { Closure, isPrimitive, aTypeName, typeName, UNIT, type Value } from "../ir/values.js";
+import { aTypeName, Closure, isPrimitive, typeName, UNIT, type Value } from "../ir/values.js";
 import type { Code } from "./code.js";
 import { arityMessage, isLocated, runtimeError, traceOf } from "./errors.js";
 import { enterClosure, enterPlain, enterSelf, Stack } from "./frames.js";
+import { RunLimits } from "./limits.js";
 
 export const enum Op {
   Add, Sub, Mul, Div, Lt, Le, Gt, Ge, Eq, Ne, Neg,
@@ -44,15 +45,6 @@ export const enum Op {
 /** Words before the arguments of a call instruction. */
 const CALL_HEADER = 5;
 
-/** Steps between two checkpoints (about 2 ms of a loop). */
-const CHECK_EVERY = 1 << 16;
-
-/** The heap and the array buffers (where array data lives) in use. */
-function bytesInUse(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
-
 /**
  * The dispatch loop and the state it runs on. A step is one call or tail call of a Myx function
  * (each loop iteration is a tail call); `maxSteps` bounds them per outermost run. Calls of
@@ -62,44 +54,21 @@ export abstract class Interpreter implements HostContext {
   protected readonly stack = new Stack();
   /** Steps left before the next checkpoint, where the limits are looked at. */
   protected stepsLeft = 0;
-  /** Steps allowed after the current window. */
-  private stepsAfter = 0;
-  /** Bytes in use when the outermost run started: the memory limit counts what the run adds. */
-  private memoryBase = 0;
+  protected readonly limits: RunLimits;
   /** Arguments of a tail call in transit: the frame they are read from is the one they go to. */
   private readonly moving: Value[] = [];
 
   constructor(
-    protected readonly maxSteps: number,
+    maxSteps: number,
     protected readonly maxDepth: number,
     /** Bytes a run may add to the heap; Infinity for no limit. */
-    protected readonly maxMemory: number = Infinity,
-  ) {}
-
-  /** Resets the limits for an outermost run. */
-  protected startRun(): void {
-    this.stepsAfter = this.maxSteps;
-    this.memoryBase = this.maxMemory === Infinity ? 0 : bytesInUse();
-    this.stepsLeft = this.takeWindow();
+    maxMemory: number = Infinity,
+  ) {
+    this.limits = new RunLimits(maxSteps, maxMemory);
   }
 
-  private takeWindow(): number {
-    const w = Math.min(CHECK_EVERY, this.stepsAfter);
-    this.stepsAfter -= w;
-    return w;
-  }
-
-  /**
-   * The step that used up a window: fails if it was one step too many, or if the run holds more
-   * memory than it may (garbage not yet collected counts, so the limit is approximate); else it
-   * opens the next window. Looking at memory only every CHECK_EVERY steps keeps it off the hot path.
-   */
   protected checkpoint(): void {
-    if (this.stepsAfter <= 0) throw this.stepError();
-    if (this.maxMemory !== Infinity && bytesInUse() - this.memoryBase > this.maxMemory) {
-      throw new PrimError(`memory limit of ${Math.round(this.maxMemory / 2 ** 20)} MB exceeded`);
-    }
-    this.stepsLeft = this.takeWindow() - 1;
+    this.stepsLeft = this.limits.checkpoint();
   }
 
   abstract print(line: string): void;
@@ -370,10 +339,6 @@ export abstract class Interpreter implements HostContext {
     this.stack.frames[3 * fp + 1] = pc;
     this.stack.top = fp;
     return callPrimitive(fn, args, this);
-  }
-
-  protected stepError(): PrimError {
-    return new PrimError(`step limit of ${this.maxSteps} exceeded`);
   }
 
   protected depthError(): PrimError {

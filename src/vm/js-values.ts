@@ -42,6 +42,13 @@ export function toMyx(x: unknown, where = "argument"): Value {
   throw new PrimError(`cannot pass a JavaScript ${typeof x === "function" ? "function" : (x as object).constructor?.name ?? typeof x} as a Myx ${where}`);
 }
 
+/** The arguments of a call from JavaScript. */
+export function toMyxArgs(args: readonly unknown[]): Value[] {
+  const values: Value[] = [];
+  for (let i = 0; i < args.length; i++) values.push(toMyx(args[i]));
+  return values;
+}
+
 /**
  * A Tensor built in JavaScript is trusted to be immutable from now on, as Myx values are, but
  * not to be consistent: kernels index its data by its shape without checking.
@@ -90,10 +97,15 @@ function numericArray(x: unknown[]): Tensor | null {
 export function toJs(v: Value, callFunction: (fn: Value, args: unknown[]) => unknown): unknown {
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
   if (v instanceof Unit) return undefined;
-  if (isTuple(v)) return v.map((x) => toJs(x, callFunction));
+  // Loops rather than `map`, with no closure per value: results cross on every call from JS.
+  if (isTuple(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(toJs(v[i]!, callFunction));
+    return out;
+  }
   if (v instanceof RecordValue) {
     const out: Record<string, unknown> = {};
-    v.keys.forEach((k, i) => (out[k] = toJs(v.values[i]!, callFunction)));
+    for (let i = 0; i < v.keys.length; i++) out[v.keys[i]!] = toJs(v.values[i]!, callFunction);
     return out;
   }
   if (v instanceof Tensor) return v;

@@ -49,11 +49,26 @@ export class Machine extends Interpreter {
 
   /** Runs a graph without free variables: a module's main or a top-level def. */
   run(graph: Graph, args: Value[]): Value {
-    return this.guard(() => {
-      const code = this.codeFor(graph);
-      if (code.nenv !== 0) throw new Error(`${graph.name} has free variables and cannot run on its own`);
-      return this.execute(code, plainClosure(graph), args);
-    });
+    return this.guard(() => this.execute(this.entryCode(graph), plainClosure(graph), args));
+  }
+
+  /**
+   * `run` for a graph a host calls again and again (a def called from JavaScript): its Code and
+   * closure are looked up on the first call only, and no closure is made per call.
+   */
+  runner(graph: Graph): (args: Value[]) => Value {
+    const closure = plainClosure(graph);
+    let code: Code | null = null;
+    return (args) => {
+      if (code === null) return this.guard(() => this.execute((code = this.entryCode(graph)), closure, args));
+      return this.enter(code, closure, args);
+    };
+  }
+
+  private entryCode(graph: Graph): Code {
+    const code = this.codeFor(graph);
+    if (code.nenv !== 0) throw new Error(`${graph.name} has free variables and cannot run on its own`);
+    return code;
   }
 
   /** Calls any function value; re-entrant, for primitives that call back into Myx. */
@@ -74,6 +89,19 @@ export class Machine extends Interpreter {
       throw runtimeError(e, null, []);
     } finally {
       this.stack.release();
+      this.limits.end();
+    }
+  }
+
+  /** `guard(() => this.execute(code, closure, args))`, without making a closure. */
+  private enter(code: Code, closure: Closure, args: readonly Value[]): Value {
+    if (this.stack.top >= 0) return this.execute(code, closure, args);
+    try {
+      return this.execute(code, closure, args);
+    } catch (e) {
+      throw runtimeError(e, null, []);
+    } finally {
+      this.stack.release();
     }
   }
 
@@ -82,7 +110,7 @@ export class Machine extends Interpreter {
     const stack = this.stack;
     const entry = stack.top + 1;
     if (entry >= this.maxDepth) throw this.depthError();
-    if (entry === 0) this.startRun();
+    if (entry === 0) this.stepsLeft = this.limits.start();
     if (--this.stepsLeft < 0) this.checkpoint();
     const [chunk, base] = stack.above(code.frameSize);
     const regs = stack.chunk(chunk, base + code.frameSize);

@@ -274,10 +274,10 @@ describe("reductions", () => {
     });
   }
 
-  it("max and min send the sensitivity to one copy when an element ties with copies of itself", () => {
+  it("max and min split the sensitivity between tied copies of one element, which add back up", () => {
     // b broadcast over two rows: every column's max is a tie between two copies of the same b_j,
-    // which move together, so f is differentiable in b and the gradient is neither split wrongly
-    // nor doubled. (Each program on its own, so that a failure names the rule; uses of one value
+    // which move together, so f is differentiable in b: the halves add up to the whole, neither
+    // lost nor doubled. (Each program on its own, so that a failure names the rule; uses of one value
     // whose sensitivities have different shapes are tested under "a parameter used with and
     // without broadcasting".)
     const cases: readonly [string, number[]][] = [
@@ -480,6 +480,29 @@ def g(c, a) = sum(grad(f, 1)(c, a) * [0.3, -1, 2]);`;
     const src = `def f(c, a) = sum(softmax(a * c, 0) * [1, 2, 3]) + logsumexp(a @ [[1, 2], [0, 1], [2, 1]]) * c;
 def g(c, a) = sum(grad(f, 1)(c, a) * [0.3, -1, 2]);`;
     checkArrayGrad(src, [0.8, arr([3], [0.5, -0.3, 1.2])], { name: "g", noJvp: true });
+  });
+});
+
+describe("second order through the sensitivity primitives", () => {
+  // Found in review: each of these was wrong, silently, before its rule learned that a
+  // sensitivity may carry broadcast axes.
+  it("indexing: index_add picks its element of d only once d is summed to the array's shape", () => {
+    const src = `def h(x) { let s = [x, 2 * x]; let t = tanh(s * x + s[1]); sum(tanh(t * x + t[1])) }
+def g(x) = grad(h)(x);`;
+    checkArrayGrad(src, [0.4], { name: "g" });
+    checkArrayGrad("def f(x) = sum(grad(|y| y[0] * y[1])(x) * ones((2, 3)));", [rnd([3], 120)]);
+  });
+
+  it("stack: the sensitivity of unstack is stacked back", () => {
+    expect(run("def f(y) = sum(stack((y, y)) * y[0]);\nprint(grad(|x| sum(grad(f)(x)))([1, 2]));")).toBe("[6, 2]\n");
+  });
+
+  it("add_sens: the sensitivity of a sum of differently shaped sensitivities is spread back out", () => {
+    const src = `def f(y) = sum(reshape(y, (3, 1)) * y);
+def h(v) = sum(grad(f)(v) * [[1, 2, 3], [4, 5, 6]]);`;
+    checkArrayGrad(src, [rnd([3], 121)], { name: "h" });
+    const [opt, plain] = [true, false].map((optimize) => compile(`${src}\ndef g(v) = grad(h)(v);`, { optimize }).fn("g")([0.3, 0.7, 1.2]) as Tensor);
+    expect(Array.from(opt!.data)).toEqual(Array.from(plain!.data));
   });
 });
 

@@ -205,6 +205,7 @@ function arrayCases(): Record<string, Case> {
     extreme_mask: { prim: G.extremeMask, x: [v, 1.2], t: [dv, 0] },
     numel: { prim: G.numel, x: [m], t: [dm] },
     matrix_shape: { prim: G.matrixShape, x: [v, 1], t: [dv, 0] },
+    product_shape: { prim: G.productShape, x: [m, v], t: [dm, dv] },
     pieces: { prim: G.pieces, x: [m, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 1], t: [dm, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 0] },
     unstack: { prim: G.unstack, x: [m], t: [dm] },
     "index, array": { prim: T.index, x: [m, -1, new SliceValue(1, null)], t: [dm, 0, u] },

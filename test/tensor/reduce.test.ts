@@ -102,11 +102,11 @@ describe("softmax", () => {
 });
 
 describe("gradient helpers", () => {
-  it("argExtremeMask marks the first arg-max of each slice", () => {
+  it("argExtremeMask marks the arg-max of each slice, ties sharing it evenly", () => {
     const a = arr([[3, 1, 3], [2, 5, 5]]);
-    expect(nested(argExtremeMask(a, max(a, 1), 1))).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(nested(argExtremeMask(a, max(a, 1), 1))).toEqual([[0.5, 0, 0.5], [0, 0.5, 0.5]]);
     expect(nested(argExtremeMask(a, max(a, 0), 0))).toEqual([[1, 0, 0], [0, 1, 1]]);
-    expect(nested(argExtremeMask(a, max(a)))).toEqual([[0, 0, 0], [0, 1, 0]]);
+    expect(nested(argExtremeMask(a, max(a)))).toEqual([[0, 0, 0], [0, 0.5, 0.5]]);
     expect(nested(argExtremeMask(a, min(a, -1), -1))).toEqual([[0, 1, 0], [1, 0, 0]]);
   });
 
@@ -114,7 +114,7 @@ describe("gradient helpers", () => {
     const a = arr([[1, NaN, NaN], [4, 4, 4]]);
     const mask = argExtremeMask(a, max(a, 1), 1);
     expect(nested(sum(mask, 1))).toEqual([1, 1]);
-    expect(nested(mask)).toEqual([[0, 1, 0], [1, 0, 0]]);
+    expect(nested(mask)).toEqual([[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]]);
   });
 
   it("expandReduced broadcasts a reduced gradient back over the reduced axis", () => {

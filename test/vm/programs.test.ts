@@ -94,6 +94,9 @@ describe("programs", () => {
     const small = compile(`def grow(n) { var t = (); for i in 0..n { t = (t, [i, i + 1]); } t }\nprint(len(grow(1000)));`, { maxMemoryMB: 64, filename: "t.myx" });
     expect(small.run()).toBe("2\n");
     expect(runtimeError("print(zeros(1e10));").diagnostics[0]!.message).toBe("out of memory: an array that large cannot be allocated");
+    // Few calls making large arrays are seen as the arrays are made, not at the next step window.
+    const big = compile(`var xs = ();\nfor i in 0..60 { xs = (zeros(1000000) + i, xs); }\nprint(len(xs));`, { maxMemoryMB: 100, filename: "t.myx" });
+    expect(() => big.run()).toThrow(/memory limit of 100 MB exceeded/);
   });
 
   it("indexes tuples, reads records and prints nested values per SPEC §5", () => {

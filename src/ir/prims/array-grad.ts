@@ -40,10 +40,23 @@ export const matrixShape = definePrim({
   args: 2,
   impl: ([a, side]) => {
     const x = expectNumeric("matrix_shape", a!);
-    if (typeof x === "number") throw new PrimError("cannot differentiate a product with a Num operand yet; write a * b");
+    // Only `dot` takes a Num (it scales); `@` refuses one before this runs.
+    if (typeof x === "number") throw new PrimError("cannot differentiate dot with a Num operand yet; write a * b");
     if (x.shape.length === 2) return x.shape.slice();
     if (x.shape.length === 1) return side === 0 ? [1, x.shape[0]!] : [x.shape[0]!, 1];
     throw new PrimError(`internal: a product of a ${x.shape.length}-d array`);
+  },
+});
+
+/** `product_shape(a, b)`: the shape of `a @ b` with each operand read as matrix_shape reads it. */
+export const productShape = definePrim({
+  name: "product_shape",
+  args: 2,
+  impl: ([a, b]) => {
+    const [x, y] = [expectNumeric("product_shape", a!), expectNumeric("product_shape", b!)];
+    const rows = typeof x !== "number" && x.shape.length === 2 ? x.shape[0]! : 1;
+    const cols = typeof y !== "number" && y.shape.length === 2 ? y.shape[1]! : 1;
+    return [rows, cols];
   },
 });
 

@@ -88,7 +88,9 @@ function meet(a: readonly number[], b: readonly number[]): number[] {
  */
 export function numericSensitivity(sens: Value, primal: number | Tensor): Value {
   if (typeof sens === "number" && typeof primal === "number") return sens;
-  if (typeof sens !== "number" && !(sens instanceof Tensor)) return zerosLike(primal);
+  // `()` is the zero of what has no derivative; a structure here would be a bug that zeros would hide.
+  if (sens instanceof Unit) return zerosLike(primal);
+  if (typeof sens !== "number" && !(sens instanceof Tensor)) throw new PrimError(`internal: ${aTypeName(sens)} as the sensitivity of ${aTypeName(primal)}`);
   const shape = typeof primal === "number" ? [] : primal.shape;
   return sameShape(shapeOf(sens), shape) ? sens : broadcastsTo(shape, shapeOf(sens)) ? unbroadcast(sens, shape) : broadcastTo(sens, shape);
 }
@@ -97,10 +99,8 @@ export function numericSensitivity(sens: Value, primal: number | Tensor): Value 
 export const sensLike = definePrim({
   name: "sens_like",
   args: 2,
-  impl: ([d, y]) => {
-    if (typeof y !== "number" && !(y instanceof Tensor)) throw new PrimError(`internal: sens_like of ${aTypeName(y!)}`);
-    return numericSensitivity(d!, y);
-  },
+  // Sensitivities of other values (tuples, environments) carry no broadcast axes: d as it is.
+  impl: ([d, y]) => (typeof y === "number" || y instanceof Tensor ? numericSensitivity(d!, y) : d!),
 });
 
 export const zerosLikePrim = definePrim({ name: "zeros_like", args: 1, effect: "none", impl: ([v]) => zerosLike(v!) });

@@ -122,25 +122,24 @@ export function softmax(a: Numeric, axis: number): Tensor {
 }
 
 /**
- * The gradient route of `max`/`min`: 1 at the element of each reduced slice that equals
- * `result` (the first one on ties, so each slice's gradient sums to 1), 0 elsewhere.
+ * The gradient route of `max`/`min`: the elements of each reduced slice that equal `result`
+ * share it evenly (1/k each for k ties, as JAX does, and as `maximum` splits a tie), 0 elsewhere;
+ * each slice's weights sum to 1.
  */
 export function argExtremeMask(a: Numeric, result: Numeric, axis?: number): Numeric {
   const t = asTensor(a);
-  const l = layout(t.shape, axis);
-  const { outer, n, inner } = l;
+  const { outer, n, inner } = layout(t.shape, axis);
   const r = asTensor(result).data;
   const out = new Float64Array(t.data.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const target = r[o * inner + i];
+      const target = r[o * inner + i]!;
+      const hit = (x: number): boolean => x === target || (x !== x && target !== target);
+      let ties = 0;
+      for (let j = 0; j < n; j++) if (hit(t.data[(o * n + j) * inner + i]!)) ties++;
       for (let j = 0; j < n; j++) {
         const p = (o * n + j) * inner + i;
-        const x = t.data[p];
-        if (x === target || (x !== x && target !== target)) {
-          out[p] = 1;
-          break;
-        }
+        if (hit(t.data[p]!)) out[p] = 1 / ties;
       }
     }
   }

@@ -1,0 +1,73 @@
+// The limits of a run (SPEC §7): steps and memory. Steps are counted down in windows by the
+// dispatch loop (one decrement and test per call, the only cost on the hot path); at the end of
+// a window, a checkpoint here says whether the run is over its limits. Arrays report their
+// bytes as they are made, so that a few calls making large arrays are noticed too.
+import { PrimError } from "../ir/primitive.js";
+import { arrayAllocation } from "../ir/values.js";
+
+/** Steps between two checkpoints (about 2 ms of a loop). */
+const CHECK_EVERY = 1 << 16;
+
+/** The heap and the array buffers (where array data lives) in use. */
+function bytesInUse(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+export class RunLimits {
+  /** Steps allowed after the current window. */
+  private stepsAfter = 0;
+  /** Bytes in use when the run started: the limit counts what the run adds. */
+  private memoryBase = 0;
+
+  constructor(
+    readonly maxSteps: number,
+    /** Bytes a run may add; Infinity for no limit. */
+    readonly maxMemory: number,
+  ) {}
+
+  /** Starts an outermost run; returns the steps of the first window. */
+  start(): number {
+    this.stepsAfter = this.maxSteps;
+    if (this.maxMemory !== Infinity) {
+      this.memoryBase = bytesInUse();
+      // An eighth of the limit in new arrays is reason enough to look before the window is up.
+      let made = 0;
+      arrayAllocation.watch = (bytes) => {
+        made += bytes;
+        if (made <= this.maxMemory / 8) return;
+        made = 0;
+        this.checkMemory();
+      };
+    }
+    return this.window();
+  }
+
+  /** Ends an outermost run: arrays made after it belong to no run. */
+  end(): void {
+    if (this.maxMemory !== Infinity) arrayAllocation.watch = null;
+  }
+
+  /**
+   * At the step that used up a window: fails if it was one step too many, or if the run holds
+   * more memory than it may (garbage not yet collected counts, so the limit is approximate);
+   * else returns the next window, less that step.
+   */
+  checkpoint(): number {
+    if (this.stepsAfter <= 0) throw new PrimError(`step limit of ${this.maxSteps} exceeded`);
+    if (this.maxMemory !== Infinity) this.checkMemory();
+    return this.window() - 1;
+  }
+
+  private window(): number {
+    const w = Math.min(CHECK_EVERY, this.stepsAfter);
+    this.stepsAfter -= w;
+    return w;
+  }
+
+  private checkMemory(): void {
+    if (bytesInUse() - this.memoryBase > this.maxMemory) {
+      throw new PrimError(`memory limit of ${Math.round(this.maxMemory / 2 ** 20)} MB exceeded`);
+    }
+  }
+}
