@@ -22,7 +22,7 @@ import { isPrimitive, UNIT } from "../ir/values.js";
 import { optimizeUnit } from "./hooks.js";
 import { primitiveJvp } from "./primitive-jvp.js";
 import { zeroTangent } from "./tangents.js";
-import { byDepth, closuresOf } from "./units.js";
+import { byDepth, closuresOf, fillUnit } from "./units.js";
 
 /** Where one free variable of G⊳ comes from: the primal or the tangent of G's free variable `index`. */
 export interface EnvSlot {
@@ -81,25 +81,15 @@ export function transformForward(root: Graph): ForwardClosure {
     },
   };
   units.set(root, result);
-  filling++;
-  try {
-    for (const g of byDepth(members, analysis)) unit.fill(g);
-    unoptimized.push(() => optimizeUnit([forward], unit.created));
-  } catch (e) {
-    // A unit that could not be filled must not be found half built by a later transform.
-    units.delete(root);
-    throw e;
-  } finally {
-    filling--;
-  }
-  // As in reverse mode, units are optimized once the outermost transform is done: before that,
-  // a graph they would inline may be half built.
-  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
+  fillUnit(
+    () => {
+      for (const g of byDepth(members, analysis)) unit.fill(g);
+      return () => optimizeUnit([forward], unit.created);
+    },
+    () => units.delete(root),
+  );
   return result;
 }
-
-let filling = 0;
-const unoptimized: (() => void)[] = [];
 
 class ForwardUnit {
   readonly graphs = new Map<Graph, Graph>();

@@ -17,7 +17,7 @@ import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from 
 import { optimizeUnit } from "./hooks.js";
 import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
 import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
-import { byDepth, closuresOf } from "./units.js";
+import { byDepth, closuresOf, fillUnit } from "./units.js";
 
 export interface TransformedClosure {
   /** G▶: its free variables stand for G's, in the order `envIndex` gives. */
@@ -62,13 +62,6 @@ export function reJ(d: Value, like: Value): Value {
   return d;
 }
 
-/**
- * Units made while another is being filled (the closed graphs it calls) are optimized only when
- * the outermost transform is done: before that, a graph they would inline may be half built.
- */
-let filling = 0;
-const unoptimized: (() => void)[] = [];
-
 /** J of a graph, with the correspondence of free variables needed to transform its closures. */
 export function transformClosure(root: Graph): TransformedClosure {
   const known = units.get(root);
@@ -97,11 +90,13 @@ export function transformClosure(root: Graph): TransformedClosure {
     },
   };
   units.set(root, result);
-  filling++;
-  try {
-    for (const g of byDepth(members, analysis)) unit.fill(g);
-    if (unit.keepsShape) for (const g of unit.created) g.flags.opaque = true;
-    else {
+  fillUnit(
+    () => {
+      for (const g of byDepth(members, analysis)) unit.fill(g);
+      if (unit.keepsShape) {
+        for (const g of unit.created) g.flags.opaque = true;
+        return null;
+      }
       for (const images of unit.loops) holdForLifting(images);
       let lifted = false;
       // Records are lifted once the backpropagators are as small as the optimizer makes them;
@@ -112,16 +107,10 @@ export function transformClosure(root: Graph): TransformedClosure {
         for (const images of [...unit.loops].reverse()) liftSavedRecords(images);
         return true;
       };
-      unoptimized.push(() => optimizeUnit([forward], unit.created, lift));
-    }
-  } catch (e) {
-    // A unit that could not be filled must not be found half built by a later transform.
-    units.delete(root);
-    throw e;
-  } finally {
-    filling--;
-  }
-  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
+      return () => optimizeUnit([forward], unit.created, lift);
+    },
+    () => units.delete(root),
+  );
   return result;
 }
 

@@ -1,6 +1,6 @@
 // What both AD transforms share about "units": a closure is transformed together with every graph
 // it can reach that closes over something, so that the images of captured nodes are known when
-// the nested graphs are filled.
+// the nested graphs are filled; and units are optimized only once no transform is filling one.
 import type { Graph } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 
@@ -26,4 +26,31 @@ export function byDepth(graphs: readonly Graph[], analysis: Analysis): Graph[] {
     return k;
   };
   return [...graphs].sort((a, b) => depth(a) - depth(b));
+}
+
+/**
+ * Units made while another is being filled (the closed graphs it calls) are optimized only when
+ * the outermost transform — of either mode — is done: before that, a graph they would inline
+ * may be half built.
+ */
+let filling = 0;
+const unoptimized: (() => void)[] = [];
+
+/**
+ * Runs `fill`, which builds a unit and returns how to optimize it; the optimizing waits for the
+ * outermost fill to end. If filling fails, `forget` drops the half-built unit from its cache, so
+ * that a later transform does not find it.
+ */
+export function fillUnit(fill: () => (() => void) | null, forget: () => void): void {
+  filling++;
+  try {
+    const optimize = fill();
+    if (optimize !== null) unoptimized.push(optimize);
+  } catch (e) {
+    forget();
+    throw e;
+  } finally {
+    filling--;
+  }
+  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
 }
