@@ -21,6 +21,13 @@ export interface RuleBuilder {
 
 export type BackpropRule = (b: RuleBuilder, x: readonly Node[], y: Node, d: Node) => Node[];
 
+/**
+ * log(x) where x > 0 and log(1) = 0 elsewhere: ∂(x ** y)/∂y has no real value for x ≤ 0, and
+ * taken as 0 there it must not be nan either, or the derivative of this derivative (which
+ * multiplies it by zero, unless an optimizer has removed it) would be nan.
+ */
+export const safeLog = (b: RuleBuilder, x: Node): Node => b(S.log, b(S.where, b(S.gt, x, b.c(0)), x, b.c(1)));
+
 export const backpropRules = new Map<Primitive, BackpropRule>();
 
 const rule = (p: Primitive, r: BackpropRule): void => void backpropRules.set(p, r);
@@ -43,7 +50,7 @@ rule(S.mod, (b, [x, y], _, d) => [d, b(S.neg, b(S.mul, d, b(S.floor, b(S.div, x!
 // is never smaller than its value: the zero of an array is an array (see numericSensitivity).
 rule(S.pow, (b, [x, y], out, d) => [
   b(S.where, y!, b(S.mul, d, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1))))), b(D.zerosLikePrim, x!)),
-  b(S.where, x!, b(S.mul, d, b(S.mul, out, b(S.log, x!))), b(D.zerosLikePrim, y!)),
+  b(S.where, b(S.gt, x!, b.c(0)), b(S.mul, d, b(S.mul, out, safeLog(b, x!))), b(D.zerosLikePrim, y!)),
 ]);
 rule(S.neg, (b, _, __, d) => [b(S.neg, d)]);
 rule(S.atan2, (b, [y, x], _, d) => {

@@ -5,11 +5,14 @@ import { definePrim, PrimError, type Primitive } from "../ir/primitive.js";
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
 import { zerosLikePrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
-import { Closure, EnvValue, isPrimitive, isTuple, aTypeName, typeName, type Value } from "../ir/values.js";
+import { Closure, EnvValue, isPrimitive, isTuple, aTypeName, typeName, UNIT, type Value } from "../ir/values.js";
 import { gradientClosureGraph, vjpClosureGraph, type GradientSpec } from "./gradient-graph.js";
 import { registerSpecialJ } from "./primitive-j.js";
 import { jValue } from "./j-value.js";
-import { jvp } from "./jvp.js";
+import { forwardValue, jvp } from "./jvp.js";
+import { sourceOf } from "./forward.js";
+import { primitiveOf } from "./primitive-jvp.js";
+import { tangentRules } from "./tangent-rules.js";
 import { jacobianBuiltin } from "./jacobian.js";
 // Registers the J of map and fold, which take functions.
 import "./higher-order.js";
@@ -104,6 +107,34 @@ const capturedSensitivity = definePrim({
 
 registerSpecialJ(grad, (arity) => gradientJ("grad", arity), true);
 registerSpecialJ(valueAndGrad, (arity) => gradientJ("value_and_grad", arity), true);
+
+/**
+ * The function a J⊳-transformed function value stands for, when it closes over nothing. One that
+ * does would carry the tangents of what it captured, which the gradient closure built from the
+ * primal function would lose: that is refused rather than answered wrongly.
+ */
+function primalOfForward(builtin: string, f: Value): Value {
+  if (f instanceof Closure) {
+    const p = primitiveOf(f.graph);
+    if (p !== undefined) return p;
+    const source = sourceOf(f.graph);
+    if (source !== undefined && f.env.length === 0) return new Closure(source, []);
+    if (source !== undefined) throw new PrimError(`jvp cannot differentiate through ${builtin} of a closure yet, only of a function that captures nothing`);
+  }
+  throw new PrimError(`jvp cannot differentiate through ${builtin} of ${aTypeName(f)}`);
+}
+
+// Forward mode through `grad(f)` (so jvp, jacobian and hessian of functions that call grad): the
+// gradient closure is built from f as without jvp, then enters the J⊳ world like any function
+// value; its tangent, as any function's, is ().
+for (const kind of ["grad", "value_and_grad"] as const) {
+  const ofForward = definePrim({
+    name: `${kind}_of_forward`,
+    args: [1, 2],
+    impl: ([f, k]) => forwardValue(gradientClosure(kind, jValue(primalOfForward(kind, f!)), k)),
+  });
+  tangentRules.set(kind === "grad" ? grad : valueAndGrad, (b, x) => ({ primal: b(ofForward, ...x), tangent: b.c(UNIT) }));
+}
 
 function vjpClosure(jf: Value): Closure {
   return new Closure(vjpClosureGraph(arityOf("vjp", jf), nameOf(jf).replace(/▶+$/, "")), [jf]);

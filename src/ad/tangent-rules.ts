@@ -9,7 +9,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { registerArrayTangentRules } from "./array-rules.js";
-import { tieShare, type RuleBuilder } from "./backprop-rules.js";
+import { safeLog, tieShare, type RuleBuilder } from "./backprop-rules.js";
 import { elementaryDerivatives, type Derivative } from "./derivatives.js";
 import { jValuePrim } from "./j-value.js";
 import { forwardValuePrim } from "./jvp.js";
@@ -44,7 +44,7 @@ rule(S.pow, (b, [x, y], out, [dx, dy]) =>
   b(
     S.add,
     scaled(b, dx!, b(S.where, y!, b(S.mul, y!, b(S.pow, x!, b(S.sub, y!, b.c(1)))), b.c(0))),
-    scaled(b, dy!, b(S.where, x!, b(S.mul, out, b(S.log, x!)), b.c(0))),
+    scaled(b, dy!, b(S.where, b(S.gt, x!, b.c(0)), b(S.mul, out, safeLog(b, x!)), b.c(0))),
   ),
 );
 rule(S.neg, (b, _, __, [dx]) => b(S.neg, dx!));
