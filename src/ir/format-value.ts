@@ -43,7 +43,9 @@ const SUMMARY_THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
 
 function formatTensor(t: Tensor): string {
-  const summarize = t.data.length > SUMMARY_THRESHOLD;
+  // What printing in full would write: an empty axis still prints a `[]` per item before it.
+  const items = t.shape.reduce((n, d) => n * Math.max(d, 1), 1);
+  const summarize = items > SUMMARY_THRESHOLD;
   const text = formatAxis(t, 0, 0, summarize);
   return summarize ? `${text} (shape (${t.shape.join(", ")}${t.shape.length === 1 ? "," : ""}))` : text;
 }

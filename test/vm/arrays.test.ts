@@ -250,6 +250,11 @@ describe("printing arrays", () => {
     expect(big.endsWith(", [1950, 1951, 1952, ..., 1997, 1998, 1999]] (shape (40, 50))")).toBe(true);
     expect(big.match(/\.\.\./g)).toHaveLength(7);
   });
+
+  it("summarizes an empty array with many empty rows too: printing it in full would write each", () => {
+    expect(show("zeros((2, 0))")).toBe("[[], []]");
+    expect(show("zeros((5000, 0))")).toBe("[[], [], [], ..., [], [], []] (shape (5000, 0))");
+  });
 });
 
 describe("arrays at the library boundary", () => {
