@@ -115,6 +115,7 @@ rule(D.tupleSet, (b, [, i, v], _, d) => [b(D.tupleSet, d, i!, b(D.zerosLikePrim,
 rule(D.envSet, (b, [, key, v], _, d) => [d, b(D.zerosLikePrim, key!), b(D.envGet, d, key!, b(D.zerosLikePrim, v!))]);
 rule(D.envGet, (b, [, key, zero], _, d) => [b(D.envSet, b.c(EnvValue.empty), key!, d), b(D.zerosLikePrim, key!), b(D.zerosLikePrim, zero!)]);
 rule(D.expectNumOutput, (b, [, label], _, d) => [d, b(D.zerosLikePrim, label!)]);
+rule(D.expectCotangent, (b, [, y], _, d) => [d, b(D.zerosLikePrim, y!)]);
 rule(D.userGradientPrim, (b, [s, x], _, d) => [b(D.fromUserGradientPrim, d, s!), b(D.zerosLikePrim, x!)]);
 rule(D.fromUserGradientPrim, (b, [u, s], _, d) => [b(D.userGradientPrim, d, u!), b(D.zerosLikePrim, s!)]);
 rule(D.recordSet, (b, [, key, v], _, d) => [b(D.recordSet, d, key!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);

@@ -2,7 +2,7 @@
 // pick the sensitivities asked for. Because the gradient is an ordinary graph over an ordinary
 // closure J(f), it can itself be transformed: that is all `grad(grad(f))` needs.
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node } from "../ir/graph.js";
-import { expectNumOutput, userGradientPrim } from "../ir/prims/sensitivity.js";
+import { expectCotangent, expectNumOutput, userGradientPrim } from "../ir/prims/sensitivity.js";
 import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
 import { jValuePrim } from "./j-value.js";
 import { transformGraph } from "./reverse.js";
@@ -80,10 +80,11 @@ export function vjpClosureGraph(arity: number, label: string): Graph {
   const back = applyPrim(g, tupleGet, [pair, constant(1)], null);
   const bp = newGraph(`vjp(${label}).backprop`, null);
   const s = addParameter(bp, "sens", null);
-  const all = apply(bp, [back, s], null);
+  const value = applyPrim(g, tupleGet, [pair, constant(0)], null);
+  const all = apply(bp, [back, applyPrim(bp, expectCotangent, [s, value], null)], null);
   const gs = xs.map((x, i) => applyPrim(bp, userGradientPrim, [applyPrim(bp, tupleGet, [all, constant(i + 1)], null), x], null));
   bp.output = applyPrim(bp, makeTuple, gs, null);
-  g.output = applyPrim(g, makeTuple, [applyPrim(g, tupleGet, [pair, constant(0)], null), constant(bp)], null);
+  g.output = applyPrim(g, makeTuple, [value, constant(bp)], null);
   closures.set(key, g);
   return g;
 }

@@ -85,6 +85,7 @@ rule(D.indexAdd, (b, x, _, dx) => b(D.indexAdd, dx[0]!, ...x.slice(1, -1), dx[dx
 rule(D.envSet, (b, [, key], _, [de, , dv]) => b(D.envSet, de!, key!, dv!));
 rule(D.envGet, (b, [, key], _, [de, , dzero]) => b(D.envGet, de!, key!, dzero!));
 rule(D.expectNumOutput, (_, __, ___, [dy]) => dy!);
+rule(D.expectCotangent, (_, __, ___, [ds]) => ds!);
 rule(D.userGradientPrim, (b, [, x], _, [ds]) => b(D.userGradientPrim, ds!, x!));
 rule(D.fromUserGradientPrim, (b, [, s], _, [dd]) => b(D.fromUserGradientPrim, dd!, s!));
 // J of a value is the value itself for data; a function's tangent is () either way.

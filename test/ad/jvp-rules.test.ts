@@ -150,6 +150,7 @@ const cases: Record<string, Case> = {
   env_get: { prim: D.envGet, x: [env, otherKey, 0], t: [dEnv, u, 0] },
   "env_get, missing key": { prim: D.envGet, x: [EnvValue.empty, key, 4], t: [EnvValue.empty, u, 0.3] },
   expect_num: { prim: D.expectNumOutput, x: [1.5, "grad(f)"], t: [0.7, u] },
+  expect_cotangent: { prim: D.expectCotangent, x: [[1.5, 2], [0.5, -1]], t: [[0.7, 1.1], [0, 0]] },
   user_gradient: { prim: D.userGradientPrim, x: [[1.5, 2], [0.5, true]], t: [[0.7, 1.1], [0, u]] },
   from_user_gradient: { prim: D.fromUserGradientPrim, x: [[1.5, u], [0.5, 2]], t: [[0.7, u], [0, 0]] },
   j_value: { prim: jValuePrim, x: [[1.5, 2]], t: [[0.7, 1.1]] },

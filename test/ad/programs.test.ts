@@ -196,6 +196,14 @@ print(v);
 print(back((1, {s: 0, p: 0})), back((0, {s: 1, p: 0})), back((0, {s: 0, p: 1})), back((2, {s: 10, p: 0})));`;
     expect(run(src)).toBe(`(6, {s: 5, p: ${Math.sin(2)}})\n(3, 2) (1, 1) (${Math.cos(2)}, 0) (16, 14)\n`);
     expect(run("let (v, back) = vjp(|x| x * x, 3);\nprint(v, back(1), back(0.5));")).toBe("9 (6,) (3,)\n");
+    // A cotangent must be shaped like the value, as in JAX; one that broadcasts is not silently summed.
+    const err = (src: string): string => myxError(src).diagnostics[0]!.message;
+    expect(err("let (v, back) = vjp(|x| x * 2, [1, 2]);\nprint(back([[1, 2], [3, 4]]));")).toBe(
+      "vjp: the cotangent must have the structure and shape of the value: expected an Array of shape (2,), got an Array of shape (2, 2)",
+    );
+    expect(err("let (v, back) = vjp(|x| (x, {a: x}), 2);\nprint(back((1, {a: [1]})));")).toBe(
+      "vjp: the cotangent must have the structure and shape of the value: expected a Num at [1].a, got an Array of shape (1,)",
+    );
   });
 
   it("differentiates the seed example y = [sin(x1/x2) + x1/x2 − exp(x2)]·[x1/x2 − exp(x2)]", () => {

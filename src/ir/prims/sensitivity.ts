@@ -7,7 +7,7 @@ import { sliceBounds } from "./structural.js";
 import { expectNum, expectString, normalizeIndex } from "./check.js";
 import { broadcastsTo, broadcastTo, elementwise2, unbroadcast } from "../tensor/broadcast.js";
 import { index as indexArray, indexScatter } from "../tensor/indexing.js";
-import { sameShape, shapeOf } from "../tensor/shape.js";
+import { formatShape, sameShape, shapeOf } from "../tensor/shape.js";
 
 /** The additive zero with the structure of `v`; values that carry no derivative give `()`. */
 export function zerosLike(v: Value): Value {
@@ -171,6 +171,46 @@ export const recordAt = definePrim({
 
 /** The value of `x`, with derivative zero (SPEC §4). */
 export const stopGradient = definePrim({ name: "stop_gradient", args: 1, effect: "none", impl: ([x]) => x! });
+
+/** Why `s` cannot be a cotangent of `y` (vjp's backpropagator needs one shaped like the value), or null. */
+function cotangentMismatch(s: Value, y: Value, at: string): string | null {
+  const where = at === "" ? "" : ` at ${at}`;
+  const describe = (v: Value): string => (v instanceof Tensor ? `an Array of shape ${formatShape(v.shape)}` : isTuple(v) ? `a ${v.length}-tuple` : aTypeName(v));
+  if (typeof y === "number" || y instanceof Tensor) {
+    const fits = y instanceof Tensor ? s instanceof Tensor && sameShape(s.shape, y.shape) : typeof s === "number";
+    return fits ? null : `expected ${describe(y)}${where}, got ${describe(s)}`;
+  }
+  if (isTuple(y)) {
+    if (!isTuple(s) || s.length !== y.length) return `expected ${describe(y)}${where}, got ${describe(s)}`;
+    for (let i = 0; i < y.length; i++) {
+      const m = cotangentMismatch(s[i]!, y[i]!, `${at}[${i}]`);
+      if (m !== null) return m;
+    }
+    return null;
+  }
+  if (y instanceof RecordValue) {
+    if (!(s instanceof RecordValue) || s.keys.length !== y.keys.length || y.keys.some((k) => s.get(k) === undefined)) {
+      return `expected a Record with fields ${y.keys.join(", ")}${where}, got ${s instanceof RecordValue ? `one with fields ${s.keys.join(", ")}` : describe(s)}`;
+    }
+    for (const k of y.keys) {
+      const m = cotangentMismatch(s.get(k)!, y.get(k)!, `${at}.${k}`);
+      if (m !== null) return m;
+    }
+  }
+  // Values without a derivative (Bool, String, (), functions) take any cotangent; it is not used.
+  return null;
+}
+
+/** `expect_cotangent(s, y)`: `s`, which vjp's backpropagator needs shaped like the value `y`. */
+export const expectCotangent = definePrim({
+  name: "expect_cotangent",
+  args: 2,
+  impl: ([s, y]) => {
+    const m = cotangentMismatch(s!, y!, "");
+    if (m !== null) throw new PrimError(`vjp: the cotangent must have the structure and shape of the value: ${m}`);
+    return s!;
+  },
+});
 
 /** `expect_num(y, label)`: `y`, which `grad` needs to be a Num. */
 export const expectNumOutput = definePrim({
