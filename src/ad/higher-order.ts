@@ -4,7 +4,7 @@
 // captured values (the sensitivity of the closure f). J(fold) is the same along the fold, with
 // the accumulator's sensitivity passed from each step back to the one before. In forward mode
 // they run f⊳ on each element with its tangent. Differentiating these derivatives again is not
-// supported yet.
+// supported yet: their primitives are named so that the error says what was differentiated.
 import { addParameter, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
 import { definePrim, PrimError, type HostContext } from "../ir/primitive.js";
 import { foldPrim, mapPrim } from "../ir/prims/arrays.js";
@@ -48,7 +48,7 @@ function gather(items: readonly Value[], xs: Value): Value {
 
 /** `map_forward(f▶, a)`: `(f(a), (◀ per element))`. */
 const mapForward = definePrim({
-  name: "map_forward",
+  name: "the derivative of map",
   args: 2,
   effect: "io",
   impl: ([f, a], host) => {
@@ -67,7 +67,7 @@ const mapForward = definePrim({
 
 /** `map_backward(backs, d)`: `(sensitivity of f, sensitivity of a)`. */
 const mapBackward = definePrim({
-  name: "map_backward",
+  name: "the backward pass of map",
   args: 2,
   effect: "io",
   impl: ([backs, d], host) => {
@@ -86,7 +86,7 @@ const mapBackward = definePrim({
 
 /** `fold_forward(f▶, init, xs)`: `(the fold, (◀ per step))`. */
 const foldForward = definePrim({
-  name: "fold_forward",
+  name: "the derivative of fold",
   args: 3,
   effect: "io",
   impl: ([f, init, xs], host) => {
@@ -103,7 +103,7 @@ const foldForward = definePrim({
 
 /** `fold_backward(backs, d, xs)`: `(sensitivity of f, of init, of xs)`, the steps taken last first. */
 const foldBackward = definePrim({
-  name: "fold_backward",
+  name: "the backward pass of fold",
   args: 3,
   effect: "io",
   impl: ([backs, d, xs], host) => {
@@ -146,7 +146,7 @@ registerSpecialJ(foldPrim, () => higherOrderJ("fold", 3, foldForward, foldBackwa
 
 /** `map_jvp(f⊳, a, da)`: `(f(a), tangent)`. */
 const mapJvp = definePrim({
-  name: "map_jvp",
+  name: "the forward derivative of map",
   args: 3,
   effect: "io",
   impl: ([f, a, da], host) => {
@@ -166,7 +166,7 @@ const mapJvp = definePrim({
 
 /** `fold_jvp(f⊳, init, xs, dinit, dxs)`: `(the fold, its tangent)`. */
 const foldJvp = definePrim({
-  name: "fold_jvp",
+  name: "the forward derivative of fold",
   args: 5,
   effect: "io",
   impl: ([f, init, xs, dinit, dxs], host: HostContext) => {
