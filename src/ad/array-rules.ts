@@ -56,7 +56,6 @@ export function registerArrayBackpropRules(rule: (p: Primitive, r: BackpropRule)
   rule(A.reshapePrim, (b, [a, shape], y, d) => [b(A.reshapePrim, b(D.sensLike, d, y), b(A.shapePrim, a!)), b(D.zerosLikePrim, shape!)]);
   rule(A.transposePrim, (b, _, y, d) => [b(A.transposePrim, b(D.sensLike, d, y))]);
   rule(S.matmul, (b, [a, c], y, d) => matmulSens(b, a!, c!, y, d));
-  rule(A.dotPrim, (b, [a, c], y, d) => matmulSens(b, a!, c!, y, d));
   rule(A.outerPrim, (b, [a, c], y, d) => {
     const exact = b(D.sensLike, d, y);
     const flat = (v: Node): Node => b(A.reshapePrim, v, b(G.numel, v));

@@ -14,7 +14,8 @@ import { sourceOf } from "./forward.js";
 import { primitiveOf } from "./primitive-jvp.js";
 import { tangentRules } from "./tangent-rules.js";
 import { jacobianBuiltin } from "./jacobian.js";
-// Registers the J of map and fold, which take functions.
+// Registers the J of map and fold, which take functions, and of dot, which chooses at run time.
+import "./dot-j.js";
 import "./higher-order.js";
 import { unJ } from "./reverse.js";
 

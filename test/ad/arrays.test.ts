@@ -208,6 +208,10 @@ describe("where with an array condition", () => {
 });
 
 describe("matrix products", () => {
+  it("dot with a Num operand scales, and differentiates as * does", () => {
+    checkArrayGrad("def f(a, s) = sum(dot(a, s) * [1, 2, 3]) + dot(s, s);", [rnd([3], 122), 0.7]);
+  });
+
   it("@ of 1-d with 1-d gives a Num", () => {
     checkArrayGrad("def f(a, b) = sin(a @ b);", [rnd([3], 12), rnd([3], 13)]);
   });

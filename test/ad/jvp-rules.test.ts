@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { backpropRules } from "../../src/ad/backprop-rules.js";
 import { grad, valueAndGrad } from "../../src/ad/builtins.js";
+import { dotScales } from "../../src/ad/dot-j.js";
 import { jValuePrim } from "../../src/ad/j-value.js";
 import { primitiveJvp } from "../../src/ad/primitive-jvp.js";
 import { tangentRules } from "../../src/ad/tangent-rules.js";
@@ -208,6 +209,7 @@ function arrayCases(): Record<string, Case> {
     numel: { prim: G.numel, x: [m], t: [dm] },
     matrix_shape: { prim: G.matrixShape, x: [v, 1], t: [dv, 0] },
     product_shape: { prim: G.productShape, x: [m, v], t: [dm, dv] },
+    dot_scales: { prim: dotScales, x: [v, 2], t: [dv, 0] },
     pieces: { prim: G.pieces, x: [m, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 1], t: [dm, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 0] },
     unstack: { prim: G.unstack, x: [m], t: [dm] },
     "index, array": { prim: T.index, x: [m, -1, new SliceValue(1, null)], t: [dm, 0, u] },

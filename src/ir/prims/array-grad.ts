@@ -40,8 +40,8 @@ export const matrixShape = definePrim({
   args: 2,
   impl: ([a, side]) => {
     const x = expectNumeric("matrix_shape", a!);
-    // Only `dot` takes a Num (it scales); `@` refuses one before this runs.
-    if (typeof x === "number") throw new PrimError("cannot differentiate dot with a Num operand yet; write a * b");
+    // `@` refuses a Num before this runs, and `dot` of a Num is differentiated as `*` (dot-j.ts).
+    if (typeof x === "number") throw new PrimError("internal: matrix_shape of a Num");
     if (x.shape.length === 2) return x.shape.slice();
     if (x.shape.length === 1) return side === 0 ? [1, x.shape[0]!] : [x.shape[0]!, 1];
     throw new PrimError(`internal: a product of a ${x.shape.length}-d array`);
