@@ -11,8 +11,19 @@ const TRACE_EDGE = 10;
 export function arityMessage(name: string, min: number, max: number, got: number): string {
   const count = (n: number): string => `${n} argument${n === 1 ? "" : "s"}`;
   const wants = min === max ? count(min) : max === Infinity ? `at least ${count(min)}` : `${min} to ${count(max)}`;
-  return `${name} takes ${wants}, got ${got}`;
+  return `${userName(name)} takes ${wants}, got ${got}`;
 }
+
+/**
+ * The name a user knows a function by: the graphs differentiation and the optimizer make are
+ * named after it (`f▶`, `◀f`, `f⊳`, `apply_n▶[sq▶]`).
+ */
+function userName(name: string): string {
+  return name.replace(/\[.*\]$/, "").replace(/[▶◀⊳]/g, "");
+}
+
+/** Frames of code differentiation made: they depend on what the optimizer inlined, and mean nothing to a user. */
+const generated = (f: TraceFrame): boolean => /[▶◀⊳]/.test(f.fn);
 
 /** The stack as a trace, innermost first; `frame(k)` describes the frame k levels from the top. */
 export function traceOf(depth: number, frame: (k: number) => TraceFrame): TraceFrame[] {
@@ -37,11 +48,13 @@ export function runtimeError(e: unknown, failedAt: Span | null, trace: readonly 
   // Code the compiler generated (a gradient graph, say) has no source of its own: the error is
   // then reported where the user's code called into it.
   const span = failedAt ?? trace.find((f) => f.span !== null)?.span ?? null;
-  const at = (message: string): Diagnostic => ({ ...diagnosticAt(span, message), trace });
+  // Frames of generated code still locate the error (above), but are not shown.
+  const shown = trace.filter((f) => f.skipped !== undefined || !generated(f));
+  const at = (message: string): Diagnostic => ({ ...diagnosticAt(span, message), trace: shown });
   if (e instanceof MyxError) {
     // A primitive that compiles code (grad) may report a diagnostic with a place of its own.
     return new MyxError(
-      e.diagnostics.map((d) => (d.span === null ? at(d.message) : { ...d, trace })),
+      e.diagnostics.map((d) => (d.span === null ? at(d.message) : { ...d, trace: shown })),
       e.internal,
     );
   }

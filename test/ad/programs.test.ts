@@ -3,7 +3,7 @@
 // (`grad(f, k)`, `grad(f, (i, j))`, `value_and_grad`, `vjp`) and their errors. Where a closed
 // form is short it is checked exactly; otherwise against central differences of the program.
 import { describe, expect, it } from "vitest";
-import { tuple } from "../../src/index.js";
+import { compile, MyxError, tuple } from "../../src/index.js";
 import { centralDiff, checkGradAgainstFd, expectClose, load, myxError, run } from "./helpers.js";
 
 describe("closures", () => {
@@ -232,6 +232,23 @@ print(back((1, {s: 0, p: 0})), back((0, {s: 1, p: 0})), back((0, {s: 0, p: 1})),
 });
 
 describe("errors", () => {
+  it("names functions and shows frames as the user wrote them, not the graphs differentiation made", () => {
+    const e = myxError("print(grad(|x| fold(|a| a, 0, x))([1, 2]));");
+    expect(e.diagnostics[0]!.message).toBe("lambda takes 1 argument, got 2");
+    for (const optimize of [true, false]) {
+      const d = (() => {
+        try {
+          compile("print(grad(|a| a[5])(arange(3)));", { filename: "ad.myx", optimize }).run();
+        } catch (err) {
+          return (err as MyxError).diagnostics[0]!;
+        }
+        throw new Error("expected an error");
+      })();
+      expect(d).toMatchObject({ line: 1, col: 16 });
+      expect(d.trace!.map((f) => f.fn)).toEqual(["grad(lambda)", "main"]);
+    }
+  });
+
   it("refuses grad of a function returning a Tuple, naming Tuple and suggesting vjp", () => {
     const e = myxError("def f(x) = (x, x * x);\nprint(grad(f)(1));");
     expect(e.diagnostics[0]!.message).toMatch(/Tuple/);
