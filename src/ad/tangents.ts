@@ -3,6 +3,7 @@
 // derivative (Bool, String, Unit, Function). A function's derivative lives in its environment,
 // never in its tangent.
 import { PrimError } from "../ir/primitive.js";
+import { formatShape } from "../ir/tensor/shape.js";
 import { EnvValue, isTuple, RecordValue, Tensor, aTypeName, UNIT, Unit, type Value } from "../ir/values.js";
 
 /** The zero tangent of `v`. */
@@ -18,7 +19,7 @@ export function zeroTangent(v: Value): Value {
 
 function expected(primal: Value): string {
   if (typeof primal === "number") return "a Num";
-  if (primal instanceof Tensor) return `an Array of shape (${primal.shape.join(", ")})`;
+  if (primal instanceof Tensor) return `an Array of shape ${formatShape(primal.shape)}`;
   if (isTuple(primal)) return `a ${primal.length}-tuple`;
   if (primal instanceof RecordValue) return `a Record with fields ${primal.keys.join(", ")}`;
   return `() (${aTypeName(primal)} has no derivative)`;
@@ -26,7 +27,7 @@ function expected(primal: Value): string {
 
 function describe(t: Value): string {
   if (isTuple(t)) return `a ${t.length}-tuple`;
-  if (t instanceof Tensor) return `an Array of shape (${t.shape.join(", ")})`;
+  if (t instanceof Tensor) return `an Array of shape ${formatShape(t.shape)}`;
   return `${aTypeName(t)}`;
 }
 

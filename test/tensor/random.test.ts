@@ -32,7 +32,7 @@ describe("rand", () => {
   });
 
   it("refuses a non-finite seed", () => {
-    expect(() => rand([2], NaN)).toThrow("a random seed must be a finite Num, got NaN");
+    expect(() => rand([2], NaN)).toThrow("a random seed must be a finite Num, got nan");
   });
 });
 

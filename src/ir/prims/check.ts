@@ -1,5 +1,6 @@
 // Argument checks shared by the primitive families: each failure names the primitive and the
 // types involved, which is what a user needs to find the mistake.
+import { formatValue } from "../format-value.js";
 import { PrimError } from "../primitive.js";
 import type { Numeric } from "../tensor/shape.js";
 import { Tensor, typeName, type Value } from "../values.js";
@@ -47,7 +48,7 @@ export function expectString(prim: string, v: Value): string {
 /** An index must be a whole number; negative ones count from the end of `length`. */
 export function normalizeIndex(prim: string, v: Value, length: number): number {
   const i = expectNum(prim, v);
-  if (!Number.isInteger(i)) throw new PrimError(`index must be a whole number, got ${i}`);
+  if (!Number.isInteger(i)) throw new PrimError(`index must be a whole number, got ${formatValue(i)}`);
   const k = i < 0 ? i + length : i;
   if (k < 0 || k >= length) throw new PrimError(`index ${i} is out of range for length ${length}`);
   return k;

@@ -1,6 +1,7 @@
 // Tuples, records, indexing and the two control primitives. `switch` only chooses between two
 // values; the lowering of `if` makes those values nullary branch graphs and calls the result, so
 // that only the taken branch runs.
+import { formatValue } from "../format-value.js";
 import { definePrim, PrimError } from "../primitive.js";
 import { index as indexArray, type Index } from "../tensor/indexing.js";
 import { RecordValue, SliceValue, Tensor, aTypeName, typeName, UNIT, Unit, type Value } from "../values.js";
@@ -62,7 +63,7 @@ export const makeSlice = definePrim({
 export function sliceBounds(s: SliceValue, length: number): [number, number] {
   const clamp = (v: number | null, dflt: number): number => {
     if (v === null) return dflt;
-    if (!Number.isInteger(v)) throw new PrimError(`slice bounds must be whole numbers, got ${v}`);
+    if (!Number.isInteger(v)) throw new PrimError(`slice bounds must be whole numbers, got ${formatValue(v)}`);
     const k = v < 0 ? v + length : v;
     return Math.min(Math.max(k, 0), length);
   };

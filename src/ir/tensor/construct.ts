@@ -1,5 +1,6 @@
 // Arrays made from a shape or from other arrays (SPEC §4). Shapes arrive already checked by
 // `shapeArg`; a 0-d shape gives a Num.
+import { formatValue } from "../format-value.js";
 import { PrimError } from "../primitive.js";
 import { Tensor } from "../values.js";
 import { asTensor, formatShape, fromData, normalizeAxis, sameShape, shapeOf, sizeOf, type Numeric, type Shape } from "./shape.js";
@@ -18,7 +19,7 @@ export function ones(shape: Shape): Numeric {
 
 /** `[0, 1, …]` below `n`; like NumPy, a fractional `n` rounds the count up and n ≤ 0 is empty. */
 export function arange(n: number): Tensor {
-  if (!Number.isFinite(n)) throw new PrimError(`arange needs a finite Num, got ${n}`);
+  if (!Number.isFinite(n)) throw new PrimError(`arange needs a finite Num, got ${formatValue(n)}`);
   const out = new Float64Array(Math.max(0, Math.ceil(n)));
   for (let i = 0; i < out.length; i++) out[i] = i;
   return new Tensor([out.length], out);
@@ -26,7 +27,7 @@ export function arange(n: number): Tensor {
 
 /** `n` evenly spaced points from `a` to `b`, both included; computed as NumPy does, with b exact. */
 export function linspace(a: number, b: number, n: number): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new PrimError(`linspace needs a whole number of points ≥ 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new PrimError(`linspace needs a whole number of points ≥ 0, got ${formatValue(n)}`);
   const out = new Float64Array(n);
   const step = n > 1 ? (b - a) / (n - 1) : 0;
   for (let i = 0; i < n; i++) out[i] = a + i * step;

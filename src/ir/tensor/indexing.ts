@@ -2,6 +2,7 @@
 // array: each whole-number index fixes one axis (and drops it), each slice narrows one axis, and
 // missing trailing indices keep their axes whole. The sub-block is a base offset plus strides,
 // so reading it and scattering a gradient into it are the same walk in opposite directions.
+import { formatValue } from "../format-value.js";
 import { PrimError } from "../primitive.js";
 import { SliceValue } from "../values.js";
 import { asTensor, formatShape, fromData, sameShape, shapeOf, sizeOf, strideOffsets, stridesOf, type Numeric, type Shape } from "./shape.js";
@@ -18,7 +19,7 @@ interface Block {
 export function sliceRange(s: SliceValue, size: number): [number, number] {
   const bound = (v: number | null, missing: number): number => {
     if (v === null) return missing;
-    if (!Number.isInteger(v)) throw new PrimError(`slice bounds must be whole numbers, got ${v}`);
+    if (!Number.isInteger(v)) throw new PrimError(`slice bounds must be whole numbers, got ${formatValue(v)}`);
     return Math.min(Math.max(v < 0 ? v + size : v, 0), size);
   };
   const lo = bound(s.lo, 0);
@@ -26,7 +27,7 @@ export function sliceRange(s: SliceValue, size: number): [number, number] {
 }
 
 function position(i: number, axis: number, size: number): number {
-  if (!Number.isInteger(i)) throw new PrimError(`index must be a whole number, got ${i}`);
+  if (!Number.isInteger(i)) throw new PrimError(`index must be a whole number, got ${formatValue(i)}`);
   const k = i < 0 ? i + size : i;
   if (k < 0 || k >= size) throw new PrimError(`index ${i} is out of range for axis ${axis} of size ${size}`);
   return k;

@@ -17,6 +17,7 @@
 // Steps 1–4 are exact integer arithmetic (Math.imul and shifts), so they agree on any JavaScript
 // engine. Step 5 also uses Math.log/cos/sin, which V8 computes with its own port of fdlibm rather
 // than the platform's libm, so Node gives the same normals on every machine.
+import { formatValue } from "../format-value.js";
 import { PrimError } from "../primitive.js";
 import { fromData, sizeOf, type Numeric, type Shape } from "./shape.js";
 
@@ -65,7 +66,7 @@ function rotl(x: number, k: number): number {
 }
 
 function generator(seed: number): Xoshiro128 {
-  if (!Number.isFinite(seed)) throw new PrimError(`a random seed must be a finite Num, got ${seed}`);
+  if (!Number.isFinite(seed)) throw new PrimError(`a random seed must be a finite Num, got ${formatValue(seed)}`);
   return new Xoshiro128(Math.trunc(seed) >>> 0);
 }
 

@@ -1,5 +1,6 @@
 // Shapes and the one address walk every kernel shares. SPEC §3 makes a 0-d result a plain Num,
 // so kernels accept `Num | Tensor` and hand results back through `fromData`, which unwraps 0-d.
+import { formatValue } from "../format-value.js";
 import { PrimError } from "../primitive.js";
 import { Tensor, aTypeName, typeName, Unit, type Value } from "../values.js";
 
@@ -57,14 +58,14 @@ export function shapeArg(prim: string, v: Value): number[] {
     if (typeof d !== "number") {
       throw new PrimError(`${prim}: a shape is a Num or a tuple of Nums, got ${Array.isArray(v) ? `${aTypeName(d)} inside a Tuple` : typeName(d)}`);
     }
-    if (!Number.isInteger(d) || d < 0) throw new PrimError(`${prim}: a dimension must be a whole number ≥ 0, got ${d}`);
+    if (!Number.isInteger(d) || d < 0) throw new PrimError(`${prim}: a dimension must be a whole number ≥ 0, got ${formatValue(d)}`);
     return d;
   });
 }
 
 /** An axis argument; negative axes count from the end, as in NumPy. */
 export function normalizeAxis(axis: number, rank: number): number {
-  if (!Number.isInteger(axis)) throw new PrimError(`axis must be a whole number, got ${axis}`);
+  if (!Number.isInteger(axis)) throw new PrimError(`axis must be a whole number, got ${formatValue(axis)}`);
   const k = axis < 0 ? axis + rank : axis;
   if (k < 0 || k >= rank) {
     throw new PrimError(rank === 0 ? `axis ${axis} is out of range for a Num` : `axis ${axis} is out of range for an array of rank ${rank}`);
