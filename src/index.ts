@@ -118,16 +118,13 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     readFile: readFile && ((path) => readFile(isAbsolute(path) ? path : join(dirname(file), path))),
   });
   // Runtime errors are raised with their excerpt, like compile errors.
-  const located = (e: unknown): unknown => {
-    if (e instanceof MyxError) return new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
-    if (e instanceof PrimError) return new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
-    return e;
-  };
   const guarded = <T>(f: () => T): T => {
     try {
       return f();
     } catch (e) {
-      throw located(e);
+      if (e instanceof MyxError) throw new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
+      if (e instanceof PrimError) throw new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
+      throw e;
     }
   };
   let hasRun = false;
@@ -155,11 +152,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
       return (...args: unknown[]) => {
         if (!hasRun) guarded(() => machine.run(module.main, []));
         hasRun = true;
-        try {
-          return toJs(runGraph(toMyxArgs(args)), callFromJs);
-        } catch (e) {
-          throw located(e);
-        }
+        return guarded(() => toJs(runGraph(toMyxArgs(args)), callFromJs));
       };
     },
   };

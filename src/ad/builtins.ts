@@ -49,16 +49,44 @@ export function argnumsOf(builtin: string, spec: Value | undefined, arity: numbe
   return result;
 }
 
+/** A gradient graph given for a J(f) graph, and the argument numbers as the program wrote them. */
+interface KnownGradient {
+  readonly kind: GradientSpec["kind"];
+  readonly spec: Value | undefined;
+  readonly graph: Graph;
+}
+
+/**
+ * The gradient graphs given so far per J(f) graph: `grad(f, (0, 1))` called again and again (in a
+ * loop, or from JavaScript) then finds its graph without building a label and a key each time.
+ * A few per function: a program asking for many (`grad(f, i)` for every i) is looked up as before.
+ */
+const knownGradients = new WeakMap<Graph, KnownGradient[]>();
+const KNOWN_PER_FUNCTION = 8;
+
+function sameArgnums(a: Value | undefined, b: Value | undefined): boolean {
+  if (a !== undefined && b !== undefined && isTuple(a) && isTuple(b)) return a.length === b.length && a.every((k, i) => k === b[i]);
+  return a === b;
+}
+
 /**
  * The gradient of the function whose J is `jf`: a closure over J(f), so that it can be
  * transformed again (grad of grad) like any other closure.
  */
 function gradientClosure(kind: GradientSpec["kind"], jf: Value, spec: Value | undefined): Closure {
+  const known = jf instanceof Closure ? knownGradients.get(jf.graph) : undefined;
+  const hit = known?.find((g) => g.kind === kind && sameArgnums(g.spec, spec));
+  if (hit !== undefined) return new Closure(hit.graph, [jf]);
   const arity = arityOf(kind, jf);
   const label = nameOf(jf).replace(/▶+$/, "");
   const nums = argnumsOf(kind, spec, arity);
   if (typeof nums === "string") throw new PrimError(nums);
-  return new Closure(gradientClosureGraph({ kind, ...nums }, arity, label), [jf]);
+  const graph = gradientClosureGraph({ kind, ...nums }, arity, label);
+  if (jf instanceof Closure) {
+    if (known === undefined) knownGradients.set(jf.graph, [{ kind, spec, graph }]);
+    else if (known.length < KNOWN_PER_FUNCTION) known.push({ kind, spec, graph });
+  }
+  return new Closure(graph, [jf]);
 }
 
 function gradientBuiltin(kind: GradientSpec["kind"]): Primitive {
@@ -137,8 +165,15 @@ for (const kind of ["grad", "value_and_grad"] as const) {
   tangentRules.set(kind === "grad" ? grad : valueAndGrad, (b, x) => ({ primal: b(ofForward, ...x), tangent: b.c(UNIT) }));
 }
 
+/** The vjp graph given so far per J(f) graph, as knownGradients. */
+const knownVjps = new WeakMap<Graph, Graph>();
+
 function vjpClosure(jf: Value): Closure {
-  return new Closure(vjpClosureGraph(arityOf("vjp", jf), nameOf(jf).replace(/▶+$/, "")), [jf]);
+  const known = jf instanceof Closure ? knownVjps.get(jf.graph) : undefined;
+  if (known !== undefined) return new Closure(known, [jf]);
+  const graph = vjpClosureGraph(arityOf("vjp", jf), nameOf(jf).replace(/▶+$/, ""));
+  if (jf instanceof Closure) knownVjps.set(jf.graph, graph);
+  return new Closure(graph, [jf]);
 }
 
 /** `vjp(f, x…)` is `(f(x…), backprop)`, with `backprop(sens)` a tuple of one gradient per argument. */

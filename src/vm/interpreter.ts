@@ -204,16 +204,18 @@ export abstract class Interpreter implements HostContext {
           }
           case Op.Closure: {
             const n = ops[pc + 3]!;
-            const env = new Array<Value>(n);
-            for (let i = 0; i < n; i++) env[i] = regs[base + ops[pc + 4 + i]!]!;
+            // Grown with push, not preallocated: a holey array changes its element kind as numbers
+            // and objects go in, which costs more than the primitive itself.
+            const env: Value[] = [];
+            for (let i = 0; i < n; i++) env.push(regs[base + ops[pc + 4 + i]!]!);
             regs[base + ops[pc + 1]!] = new Closure(code.graphs[ops[pc + 2]!]!, env);
             pc += 4 + n;
             continue;
           }
           case Op.Prim: {
             const n = ops[pc + 3]!;
-            const args = new Array<Value>(n);
-            for (let i = 0; i < n; i++) args[i] = regs[base + ops[pc + 4 + i]!]!;
+            const args: Value[] = [];
+            for (let i = 0; i < n; i++) args.push(regs[base + ops[pc + 4 + i]!]!);
             stack.frames[3 * fp + 1] = pc;
             stack.top = fp;
             regs[base + ops[pc + 1]!] = code.prims[ops[pc + 2]!]!.impl(args, this);
@@ -334,8 +336,8 @@ export abstract class Interpreter implements HostContext {
   private callValue(fn: Value, regs: Value[], base: number, ops: Int32Array, pc: number, fp: number): Value {
     if (!isPrimitive(fn)) throw new PrimError(`cannot call ${aTypeName(fn)}`);
     const n = ops[pc + 3]!;
-    const args = new Array<Value>(n);
-    for (let i = 0; i < n; i++) args[i] = regs[base + ops[pc + CALL_HEADER + i]!]!;
+    const args: Value[] = [];
+    for (let i = 0; i < n; i++) args.push(regs[base + ops[pc + CALL_HEADER + i]!]!);
     this.stack.frames[3 * fp + 1] = pc;
     this.stack.top = fp;
     return callPrimitive(fn, args, this);

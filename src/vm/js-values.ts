@@ -42,11 +42,13 @@ export function toMyx(x: unknown, where = "argument"): Value {
   throw new PrimError(`cannot pass a JavaScript ${typeof x === "function" ? "function" : (x as object).constructor?.name ?? typeof x} as a Myx ${where}`);
 }
 
-/** The arguments of a call from JavaScript. */
-export function toMyxArgs(args: readonly unknown[]): Value[] {
-  const values: Value[] = [];
-  for (let i = 0; i < args.length; i++) values.push(toMyx(args[i]));
-  return values;
+/**
+ * The arguments of a call from JavaScript, converted in place: `args` is the call's own rest
+ * array, which nothing else holds, and Nums, the usual arguments, need no new array.
+ */
+export function toMyxArgs(args: unknown[]): Value[] {
+  for (let i = 0; i < args.length; i++) args[i] = toMyx(args[i]);
+  return args as Value[];
 }
 
 /**
@@ -97,10 +99,14 @@ function numericArray(x: unknown[]): Tensor | null {
 export function toJs(v: Value, callFunction: (fn: Value, args: unknown[]) => unknown): unknown {
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
   if (v instanceof Unit) return undefined;
-  // Loops rather than `map`, with no closure per value: results cross on every call from JS.
+  // Results cross on every call from JS: a copy of the tuple, in which only items that are
+  // objects are converted; Nums, Bools and Strings are already what JavaScript gets.
   if (isTuple(v)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < v.length; i++) out.push(toJs(v[i]!, callFunction));
+    const out: unknown[] = v.slice();
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (typeof x === "object") out[i] = toJs(x, callFunction);
+    }
     return out;
   }
   if (v instanceof RecordValue) {

@@ -54,15 +54,12 @@ export class Machine extends Interpreter {
 
   /**
    * `run` for a graph a host calls again and again (a def called from JavaScript): its Code and
-   * closure are looked up on the first call only, and no closure is made per call.
+   * closure are looked up on its first call only.
    */
   runner(graph: Graph): (args: Value[]) => Value {
     const closure = plainClosure(graph);
     let code: Code | null = null;
-    return (args) => {
-      if (code === null) return this.guard(() => this.execute((code = this.entryCode(graph)), closure, args));
-      return this.enter(code, closure, args);
-    };
+    return (args) => this.guard(() => this.execute((code ??= this.entryCode(graph)), closure, args));
   }
 
   private entryCode(graph: Graph): Code {
@@ -90,18 +87,6 @@ export class Machine extends Interpreter {
     } finally {
       this.stack.release();
       this.limits.end();
-    }
-  }
-
-  /** `guard(() => this.execute(code, closure, args))`, without making a closure. */
-  private enter(code: Code, closure: Closure, args: readonly Value[]): Value {
-    if (this.stack.top >= 0) return this.execute(code, closure, args);
-    try {
-      return this.execute(code, closure, args);
-    } catch (e) {
-      throw runtimeError(e, null, []);
-    } finally {
-      this.stack.release();
     }
   }
 
