@@ -118,6 +118,8 @@ rule(D.expectNumOutput, (b, [, label], _, d) => [d, b(D.zerosLikePrim, label!)])
 rule(D.expectCotangent, (b, [, y], _, d) => [d, b(D.zerosLikePrim, y!)]);
 rule(D.userGradientPrim, (b, [s, x], _, d) => [b(D.fromUserGradientPrim, d, s!), b(D.zerosLikePrim, x!)]);
 rule(D.fromUserGradientPrim, (b, [u, s], _, d) => [b(D.userGradientPrim, d, u!), b(D.zerosLikePrim, s!)]);
+rule(D.recordAdd, (b, [, y, key], _, d) => [d, b(D.zerosLikePrim, y!), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);
+rule(D.tupleAdd, (b, [, y, i], _, d) => [d, b(D.zerosLikePrim, y!), b(D.zerosLikePrim, i!), b(T.tupleGet, d, i!)]);
 rule(D.recordSet, (b, [, key, v], _, d) => [b(D.recordSet, d, key!, b(D.zerosLikePrim, v!)), b(D.zerosLikePrim, key!), b(T.recordGet, d, key!)]);
 
 registerArrayBackpropRules(rule);

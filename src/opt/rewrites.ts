@@ -151,6 +151,14 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
+    // x + (zeros of y with v at one place) adds v at that place of x (record_add, tuple_add).
+    for (const [acc, other] of [[x, y], [y, x]] as const) {
+      const set = callOf(other, D.recordSet) ?? callOf(other, D.tupleSet);
+      const zero = set === null ? null : callOf(set.inputs[1]!, D.zerosLikePrim);
+      if (set === null || zero === null) continue;
+      const add = primOf(set.inputs[0]!) === D.recordSet ? D.recordAdd : D.tupleAdd;
+      return apply(a.graph, [constant(add), acc, zero.inputs[1]!, set.inputs[2]!, set.inputs[3]!], a.loc);
+    }
     // a + −b is a − b exactly in IEEE-754, as sub_sens, which sums arrays down as add_sens does.
     // Not −a + −b → −(a + b): −1 + 1 is +0 but −(1 + −1) is −0.
     const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];

@@ -11,7 +11,7 @@ import * as S from "../../src/ir/prims/scalar.js";
 import * as D from "../../src/ir/prims/sensitivity.js";
 import * as T from "../../src/ir/prims/structural.js";
 import { printGraphs } from "../../src/ir/print.js";
-import { EnvKey, EnvValue, type Value } from "../../src/ir/values.js";
+import { EnvKey, EnvValue, RecordValue, UNIT, type Value } from "../../src/ir/values.js";
 import { optimize } from "../../src/opt/optimize.js";
 import { Machine } from "../../src/vm/index.js";
 
@@ -202,6 +202,21 @@ describe("add_sens", () => {
   it("a + −b is a − b, and −a + b is b − a (sub_sens: arrays are summed down as add_sens does)", () => {
     expect(optimized(["a", "b"], (op, a, b) => op(D.addSensPrim, a, op(S.neg, b)))).toBe(text("graph f(%a, %b) {", "  %1 = sub_sens(%a, %b)", "  return %1", "}"));
     expect(optimized(["a", "b"], (op, a, b) => op(D.addSensPrim, op(S.neg, a), b))).toBe(text("graph f(%a, %b) {", "  %1 = sub_sens(%b, %a)", "  return %1", "}"));
+  });
+
+  it("adds into one field or item instead of adding a structure of zeros: record_add, tuple_add", () => {
+    expect(optimized(["x", "r", "v"], (op, x, r, v) => op(D.addSensPrim, x, op(D.recordSet, op(D.zerosLikePrim, r), "b", v)))).toBe(
+      text("graph f(%x, %r, %v) {", '  %1 = record_add(%x, %r, "b", %v)', "  return %1", "}"),
+    );
+    expect(optimized(["x", "t", "v"], (op, x, t, v) => op(D.addSensPrim, op(D.tupleSet, op(D.zerosLikePrim, t), 1, v), x))).toBe(
+      text("graph f(%x, %t, %v) {", "  %1 = tuple_add(%x, %t, 1, %v)", "  return %1", "}"),
+    );
+    // Exactly the sum it stands for, also when x is not (yet) a structure like y.
+    const host = new Machine({ print: () => {} });
+    const r = new RecordValue(["a", "b"], [1, 2]);
+    expect(D.recordAdd.impl([new RecordValue(["a", "b"], [0.5, 0.25]), r, "b", 3], host)).toEqual(new RecordValue(["a", "b"], [0.5, 3.25]));
+    expect(D.recordAdd.impl([UNIT, r, "a", 3], host)).toEqual(new RecordValue(["a", "b"], [3, 0]));
+    expect(D.tupleAdd.impl([[1, 2], [5, 6], -1, 3], host)).toEqual([1, 5]);
   });
 
   it("keeps a sum of two unknown sensitivities", () => {

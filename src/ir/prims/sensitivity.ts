@@ -159,6 +159,40 @@ export const recordSet = definePrim({
   },
 });
 
+/**
+ * `record_add(x, y, name, v)` is `add_sens(x, record_set(zeros_like(y), name, v))`: a
+ * sensitivity of the record y with v added to one field, without making a record of zeros and
+ * adding it whole. The optimizer writes it for that sum, which reverse mode makes for each field
+ * read (a model's parameters in a record, read in a loop, make one per field per iteration).
+ */
+export const recordAdd = definePrim({
+  name: "record_add",
+  args: 4,
+  impl: ([x, y, key, v]) => {
+    const name = expectString("record_add", key!);
+    if (x instanceof RecordValue && y instanceof RecordValue && x.keys.length === y.keys.length) {
+      const i = x.keys.indexOf(name);
+      if (i >= 0) return new RecordValue(x.keys, x.values.map((u, k) => (k === i ? addSens(u, v!) : u)));
+    }
+    const zero = zerosLike(y!);
+    if (!(zero instanceof RecordValue)) throw new PrimError(`internal: record_add into ${aTypeName(y!)}`);
+    return addSens(x!, new RecordValue(zero.keys, zero.values.map((u, k) => (zero.keys[k] === name ? v! : u))));
+  },
+});
+
+/** `tuple_add(x, y, i, v)` is `add_sens(x, tuple_set(zeros_like(y), i, v))`, as record_add is for records. */
+export const tupleAdd = definePrim({
+  name: "tuple_add",
+  args: 4,
+  impl: ([x, y, i, v]) => {
+    if (!isTuple(y!)) throw new PrimError(`internal: tuple_add into ${aTypeName(y!)}`);
+    const k = normalizeIndex("tuple_add", i!, y.length);
+    if (isTuple(x!) && x.length === y.length) return x.map((u, j) => (j === k ? addSens(u, v!) : u));
+    const zero = y.map((u, j) => (j === k ? v! : zerosLike(u)));
+    return addSens(x!, zero);
+  },
+});
+
 /** `record_at(r, i)`: the value of the i-th field, for the derivative of a record literal. */
 export const recordAt = definePrim({
   name: "record_at",
