@@ -30,7 +30,8 @@ export function formatValue(v: Value, nested = false): string {
   if (v instanceof SliceValue) return `${v.lo ?? ""}:${v.hi ?? ""}`;
   if (v instanceof EnvKey) return `<key ${v.node.kind === "parameter" ? v.node.name : `%${v.node.id}`}>`;
   if (v instanceof EnvValue) return `<env of ${v.entries.size}>`;
-  if (v instanceof Closure) return `<fn ${v.graph.name}>`;
+  // Differentiation and the optimizer make graphs named after the user's (`f▶`, `f⊳`, `f[g]`).
+  if (v instanceof Closure) return `<fn ${v.graph.name.replace(/\[.*\]$/, "").replace(/[▶◀⊳]/g, "")}>`;
   return `<fn ${v.name}>`;
 }
 

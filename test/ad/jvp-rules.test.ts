@@ -146,6 +146,8 @@ const cases: Record<string, Case> = {
   add_sens: { prim: D.addSensPrim, x: [[1.5, 2], [0.5, -1]], t: [[0.7, 1.1], [0.3, 2]] },
   tuple_set: { prim: D.tupleSet, x: [[1.5, 2], 0, 3.5], t: [[0.7, 1.1], 0, 0.3] },
   record_set: { prim: D.recordSet, x: [record, "a", 3.5], t: [dRecord, u, 0.3] },
+  record_at: { prim: D.recordAt, x: [record, 1], t: [dRecord, 0] },
+  record_set_at: { prim: D.recordSetAt, x: [record, 0, 3.5], t: [dRecord, 0, 0.3] },
   record_add: { prim: D.recordAdd, x: [record, record, "b", 3.5], t: [dRecord, dRecord, u, 0.3] },
   tuple_add: { prim: D.tupleAdd, x: [[1.5, 2], [0.5, 1], 1, 3.5], t: [[0.7, 1.1], [0, 0], 0, 0.3] },
   index_add: { prim: D.indexAdd, x: [[1.5, 2, 3], 1, 3.5], t: [[0.7, 1.1, 2], 0, 0.3] },

@@ -203,6 +203,17 @@ export const recordAt = definePrim({
   },
 });
 
+/** `record_set_at(r, i, v)`: `r` with its i-th field replaced: the transpose of record_at. */
+export const recordSetAt = definePrim({
+  name: "record_set_at",
+  args: 3,
+  impl: ([r, i, v]) => {
+    if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set_at of ${aTypeName(r!)}`);
+    const k = expectNum("record_set_at", i!);
+    return new RecordValue(r.keys, r.values.map((x, j) => (j === k ? v! : x)));
+  },
+});
+
 /** The value of `x`, with derivative zero (SPEC §4). */
 export const stopGradient = definePrim({ name: "stop_gradient", args: 1, effect: "none", impl: ([x]) => x! });
 
