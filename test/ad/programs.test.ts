@@ -147,6 +147,15 @@ def g(x, y) = grad(f, 0)(x, y) * y;`;
     expect(run(`${src}\nprint(grad(f)(2));`)).toBe("0 2\n1 4\n2 8\n32\n");
   });
 
+  it("differentiates twice through record literals and records carried by loops, with or without the optimizer", () => {
+    const src = `def r(x) { let t = {a: x, b: 2}; t.a * x * t.b }
+def q(x) { var t = {a: x}; for i in 0..2 { t = {a: t.a * x}; } t.a }
+def d2(x) = grad(grad(r))(x) + grad(grad(q))(x);`;
+    for (const optimize of [true, false]) {
+      expect(compile(src, { optimize }).fn("d2")(0.5)).toBeCloseTo(4 + 6 * 0.5, 12);
+    }
+  });
+
   it("differentiates a 10,000-iteration loop and a 10,000-deep recursion", () => {
     const src = `def loop(x) { var s = 0; var p = x; for i in 0..10000 { s = s + sin(x + i); p = p * 1.0001; } s + p }
 def deep(x, n) = if n == 0 { 0 } else { sin(x * n) * 0.001 + deep(x, n - 1) };
@@ -232,6 +241,11 @@ print(back((1, {s: 0, p: 0})), back((0, {s: 1, p: 0})), back((0, {s: 0, p: 1})),
 });
 
 describe("errors", () => {
+  it("prints a function by its own name inside differentiated code", () => {
+    const src = "def sq(x) = x * x;\ndef f(g, x) { print(g); g(x) }\nprint(grad(f, 1)(sq, 3), jvp(|x| f(sq, x), 3, 1));";
+    expect(run(src)).toBe("<fn sq>\n<fn sq>\n6 (9, 6)\n");
+  });
+
   it("names functions and shows frames as the user wrote them, not the graphs differentiation made", () => {
     const e = myxError("print(grad(|x| fold(|a| a, 0, x))([1, 2]));");
     expect(e.diagnostics[0]!.message).toBe("lambda takes 1 argument, got 2");
