@@ -54,7 +54,7 @@ export function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
   return { loop: g, body, exit, tail };
 }
 
-function isPrimCall(a: Apply, p: unknown): boolean {
+export function isPrimCall(a: Apply, p: unknown): boolean {
   const callee = a.inputs[0]!;
   return callee.kind === "constant" && callee.value === p;
 }
@@ -167,7 +167,7 @@ export function liftSavedRecords(images: LoopImages): void {
  * `g` and the graphs it reaches that read one of `nodes`: the ones lifting must rewrite. Null when
  * one of them is also referred to from elsewhere, which a rewrite in place would change too.
  */
-function readersOf(g: Graph, nodes: ReadonlySet<Node>, analysis: Analysis): Graph[] | null {
+export function readersOf(g: Graph, nodes: ReadonlySet<Node>, analysis: Analysis): Graph[] | null {
   const reads = (h: Graph): boolean => (analysis.freeVariables.get(h) ?? []).some((n) => nodes.has(n));
   const graphs = [g];
   for (let i = 0; i < graphs.length; i++) {
@@ -181,7 +181,7 @@ function readersOf(g: Graph, nodes: ReadonlySet<Node>, analysis: Analysis): Grap
 }
 
 /** Substitutes nodes in every use inside `graphs`. */
-function replaceWithin(graphs: readonly Graph[], analysis: Analysis, by: ReadonlyMap<Node, Node>): void {
+export function replaceWithin(graphs: readonly Graph[], analysis: Analysis, by: ReadonlyMap<Node, Node>): void {
   for (const h of graphs) {
     for (const a of analysis.applies.get(h) ?? []) a.inputs = a.inputs.map((x) => by.get(x) ?? x);
     if (h.output !== null) h.output = by.get(h.output) ?? h.output;

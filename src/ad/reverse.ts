@@ -7,14 +7,15 @@
 // A closure is transformed as a unit with every graph it can reach that closes over something:
 // its free variables become parameters of a wrapper graph W that is never run, so that
 // `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
-import { addParameter, apply, applyPrim, constant, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
+import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
 import { PrimError } from "../ir/primitive.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
-import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
+import { makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
 import { optimizeUnit } from "./hooks.js";
+import { holdBranch, liftBranch, type BranchSite } from "./branches.js";
 import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
 import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
 import { byDepth, closuresOf, fillUnit } from "./units.js";
@@ -98,13 +99,15 @@ export function transformClosure(root: Graph): TransformedClosure {
         return null;
       }
       for (const images of unit.loops) holdForLifting(images);
+      for (const site of unit.branches) holdBranch(site);
       let lifted = false;
-      // Records are lifted once the backpropagators are as small as the optimizer makes them;
-      // inner loops first, since an outer loop's lifting must see the inner ones' graphs final.
+      // Backpropagators are lifted once they are as small as the optimizer makes them, inner
+      // ones first (the reverse of the order bodies were filled in, parents first): lifting a
+      // loop or a branch must see what it contains final, a branch in a loop body included.
       const lift = (): boolean => {
-        if (lifted || unit.loops.length === 0) return false;
+        if (lifted || unit.lifts.length === 0) return false;
         lifted = true;
-        for (const images of [...unit.loops].reverse()) liftSavedRecords(images);
+        for (const run of [...unit.lifts].reverse()) for (const g of run()) unit.created.add(g);
         return true;
       };
       return () => optimizeUnit([forward], unit.created, lift);
@@ -125,6 +128,12 @@ class Unit {
   keepsShape = false;
   /** The loops of this unit that J turns into a forward and a backward loop (see loops.ts), outer ones first. */
   readonly loops: LoopImages[] = [];
+  /** The calls of `if` branches in this unit, whose backpropagators are lifted (see branches.ts). */
+  readonly branches: BranchSite[] = [];
+  /** The liftings of loops and branches, in the order their bodies were filled; each returns the graphs it made. */
+  readonly lifts: (() => Graph[])[] = [];
+  /** Each branch graph's backpropagator. */
+  private readonly backs = new Map<Graph, Graph>();
   private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
   /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
@@ -187,7 +196,18 @@ class Unit {
     const order = evaluationOrderWithClosures(g, this.analysis);
     this.fillApplies(fg, order, new Set());
     const back = this.backpropagator(g, order);
+    if (g.flags.branch) this.backs.set(g, back);
     fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
+  }
+
+  /** The branches `n` calls, when it is `switch(c, A, B)()` of two branch graphs of this unit that are no loop's parts. */
+  private branchesCalled(n: Apply): readonly [Graph, Graph] | null {
+    const sw = n.inputs[0]!;
+    if (n.inputs.length !== 1 || sw.kind !== "apply" || sw.inputs.length !== 4) return null;
+    const [callee, , a, b] = sw.inputs;
+    if (callee!.kind !== "constant" || callee!.value !== switchPrim || !isConstantGraph(a!) || !isConstantGraph(b!)) return null;
+    const arms = [a.value, b.value] as const;
+    return arms.every((h) => h.flags.branch && this.graphs.has(h) && !this.loopOf.has(h)) ? arms : null;
   }
 
   private fillApplies(fg: Graph, order: readonly (Apply | Constant)[], skip: ReadonlySet<Node>): void {
@@ -222,6 +242,11 @@ class Unit {
     }
     const { tail } = shape;
     this.fillApplies(fg, order, new Set([tail, out]));
+    // Before the backpropagator is built: the branches in the body are to be lifted first.
+    this.lifts.push(() => {
+      liftSavedRecords(images);
+      return [];
+    });
     const step = this.backpropagator(g, order, { as: shape.loop, tail });
     images.bodyImage = fg;
     images.step = step;
@@ -271,6 +296,20 @@ class Unit {
       if (s === null) continue;
       if (n.kind === "apply") {
         const r = apply(back, [this.bprops.get(n)!, s], n.loc);
+        const arms = this.branchesCalled(n);
+        if (arms !== null) {
+          const host = this.graphs.get(g)!;
+          const site: BranchSite = {
+            host,
+            back,
+            arms: () => {
+              const [a, b] = arms.map((h) => ({ image: this.graphs.get(h)!, step: this.backs.get(h) }));
+              return a!.step === undefined || b!.step === undefined ? null : [{ image: a!.image, step: a!.step }, { image: b!.image, step: b!.step }];
+            },
+          };
+          this.branches.push(site);
+          this.lifts.push(() => liftBranch(site));
+        }
         n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [r, constant(i)], null)));
       } else {
         // The closure made here hands back an environment: unpack it into what it captured.

@@ -92,6 +92,13 @@ describe("the optimized gradient of a loop", () => {
     expect(loops.flatMap((l) => l.closuresPerIteration)).toEqual([]);
   });
 
+  it("makes no closure per iteration when the body has an if: the branches' backpropagators are lifted too", () => {
+    const { g } = optimizedGradient(`def f(x) { var s = x; for i in 0..4 { if s > 0.5 { s = s * x; } else { s = s + sin(x); } } s }`, "f");
+    const loops = loopsOf(g);
+    expect(loops.map((l) => l.name).sort()).toEqual(["f/for▶loop", "f/for◀loop"]);
+    expect(loops.flatMap((l) => l.closuresPerIteration)).toEqual([]);
+  });
+
   it("keeps nested loops as two pairs of loops, the inner making no closures", () => {
     const { g } = optimizedGradient(`def f(x, y) {
   var s = x;
