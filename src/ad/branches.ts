@@ -43,20 +43,21 @@ export function liftBranch(site: BranchSite): Graph[] {
   if (arms === null) return [];
   const analysis = analyze([site.host, site.back]);
   const hostApplies = analysis.applies.get(site.host) ?? [];
-  const isArm = (n: Node | undefined, arm: Arm): boolean => n !== undefined && isConstantGraph(n) && n.value === arm.image;
   const call = hostApplies.find((a) => {
     const sw = a.inputs[0]!;
-    return a.inputs.length === 1 && sw.kind === "apply" && isPrimCall(sw, switchPrim) && isArm(sw.inputs[2], arms[0]) && isArm(sw.inputs[3], arms[1]);
+    return a.inputs.length === 1 && sw.kind === "apply" && isPrimCall(sw, switchPrim) && names(sw.inputs[2], arms[0].image) && names(sw.inputs[3], arms[1].image);
   });
   if (call === undefined) return [];
   const bp = hostApplies.find((a) => isPrimCall(a, tupleGet) && a.inputs[1] === call && a.inputs[2]!.kind === "constant" && a.inputs[2]!.value === 1);
   const consumer = bp === undefined ? undefined : (analysis.applies.get(site.back) ?? []).find((a) => a.inputs.length === 2 && a.inputs[0] === bp);
-  if (bp === undefined || consumer === undefined) return [];
+  // The closure must be called there and nowhere else, and each ◀ made only where its branch returns it.
+  if (bp === undefined || consumer === undefined || (analysis.users.get(bp) ?? []).some(({ user }) => user !== consumer)) return [];
   const outputs = arms.map((arm) => {
     const out = arm.image.output;
-    return out?.kind === "apply" && out.graph === arm.image && isPrimCall(out, makeTuple) && out.inputs.length === 3 && isArm(out.inputs[2], { image: arm.step, step: arm.step }) ? out : null;
+    return out?.kind === "apply" && out.graph === arm.image && isPrimCall(out, makeTuple) && out.inputs.length === 3 && names(out.inputs[2], arm.step) ? out : null;
   });
-  if (outputs.some((o) => o === null)) return [];
+  const elsewhere = (step: Graph): boolean => analysis.graphs.some((h) => (analysis.graphConstants.get(h) ?? []).includes(step) && !arms.some((a) => a.image === h));
+  if (outputs.some((o) => o === null) || arms.some((a) => elsewhere(a.step))) return [];
 
   // Both arms are checked before either is changed: lifting one alone would break the call.
   const lifts = arms.map((arm) => {
@@ -78,6 +79,11 @@ export function liftBranch(site: BranchSite): Graph[] {
   const condition = (call.inputs[0] as Apply).inputs[1]!;
   consumer.inputs = [applyPrim(site.back, switchPrim, [condition, constant(made[0]!), constant(made[1]!)], null)];
   return made;
+}
+
+/** Whether `n` is a constant of graph `g`. */
+function names(n: Node | undefined, g: Graph): boolean {
+  return n !== undefined && isConstantGraph(n) && n.value === g;
 }
 
 function addParam(g: Graph, n: Node, k: number): Parameter {
