@@ -7,7 +7,7 @@
 // supported yet: their primitives are named so that the error says what was differentiated.
 import { addParameter, applyPrim, constant, newGraph, type Graph } from "../ir/graph.js";
 import { definePrim, PrimError, type HostContext } from "../ir/primitive.js";
-import { foldPrim, mapPrim } from "../ir/prims/arrays.js";
+import { foldItems, foldPrim, mapPrim } from "../ir/prims/arrays.js";
 import { addSens, numericSensitivity, sensLike } from "../ir/prims/sensitivity.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
 import { EnvValue, isTuple, Tensor, typeName, type Tuple, type Value } from "../ir/values.js";
@@ -24,16 +24,7 @@ function expectArray(prim: string, a: Value): Tensor {
   throw new PrimError(`${prim} expects an Array second, got ${typeName(a)}`);
 }
 
-/** The items `fold` walks: a tuple's, or the slices along an array's first axis. */
-function itemsOf(xs: Value): Value[] {
-  if (isTuple(xs)) return xs.slice();
-  if (!(xs instanceof Tensor)) throw new PrimError(`fold expects an Array or a Tuple third, got ${typeName(xs)}`);
-  const inner = xs.shape.slice(1);
-  const size = inner.reduce((a, b) => a * b, 1);
-  return Array.from({ length: xs.shape[0]! }, (_, i) => (inner.length === 0 ? xs.data[i]! : new Tensor(inner, xs.data.slice(i * size, (i + 1) * size))));
-}
-
-/** Items like `itemsOf(xs)` gathered back into the structure of `xs`. */
+/** Items like `foldItems(xs)` gathered back into the structure of `xs`. */
 function gather(items: readonly Value[], xs: Value): Value {
   if (isTuple(xs)) return items.slice();
   const t = xs as Tensor;
@@ -92,7 +83,7 @@ const foldForward = definePrim({
   impl: ([f, init, xs], host) => {
     let acc = init!;
     const backs: Value[] = [];
-    for (const x of itemsOf(xs!)) {
+    for (const x of foldItems(xs!)) {
       const [next, back] = pair(host.call(f!, [acc, x]), "fold's function");
       acc = next!;
       backs.push(back!);
@@ -108,7 +99,7 @@ const foldBackward = definePrim({
   effect: "io",
   impl: ([backs, d, xs], host) => {
     const bs = backs as Tuple;
-    const items = itemsOf(xs!);
+    const items = foldItems(xs!);
     let env: Value = EnvValue.empty;
     let dacc = d!;
     const dxs: Value[] = new Array<Value>(items.length);
@@ -170,8 +161,8 @@ const foldJvp = definePrim({
   args: 5,
   effect: "io",
   impl: ([f, init, xs, dinit, dxs], host: HostContext) => {
-    const items = itemsOf(xs!);
-    const tangents = itemsOf(dxs!);
+    const items = foldItems(xs!);
+    const tangents = foldItems(dxs!);
     let acc = init!;
     let dacc = dinit!;
     items.forEach((x, i) => {

@@ -121,18 +121,16 @@ export const foldPrim = definePrim({
   impl: ([f, init, xs], host) => {
     const fn = expectFunction("fold", f!);
     let acc = init!;
-    if (isTuple(xs!)) {
-      for (const x of xs) acc = host.call(fn, [acc, x]);
-      return acc;
-    }
-    if (!(xs instanceof Tensor)) throw new PrimError(`fold expects an Array or a Tuple third, got ${typeName(xs!)}`);
-    const n = xs.shape[0]!;
-    const inner = xs.shape.slice(1);
-    const size = sizeOf(inner);
-    for (let i = 0; i < n; i++) {
-      const item = inner.length === 0 ? xs.data[i]! : new Tensor(inner, xs.data.slice(i * size, (i + 1) * size));
-      acc = host.call(fn, [acc, item]);
-    }
+    for (const x of foldItems(xs!)) acc = host.call(fn, [acc, x]);
     return acc;
   },
 });
+
+/** The items `fold` walks: a tuple's, or the slices along an array's first axis (Nums for 1-d). */
+export function foldItems(xs: Value): Value[] {
+  if (isTuple(xs)) return xs.slice();
+  if (!(xs instanceof Tensor)) throw new PrimError(`fold expects an Array or a Tuple third, got ${typeName(xs)}`);
+  const inner = xs.shape.slice(1);
+  const size = sizeOf(inner);
+  return Array.from({ length: xs.shape[0]! }, (_, i) => (inner.length === 0 ? xs.data[i]! : new Tensor(inner, xs.data.slice(i * size, (i + 1) * size))));
+}
