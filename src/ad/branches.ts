@@ -7,7 +7,8 @@
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze } from "../ir/manager.js";
 import { makeTuple, switchPrim, tupleGet } from "../ir/prims/structural.js";
-import { isPrimCall, readersOf, replaceWithin } from "./loops.js";
+import { readersOf, replaceWithin } from "../ir/lifting.js";
+import { isPrimCall } from "./loops.js";
 
 /** A call of a two-branch switch in J-world code, and the images of its branches. */
 export interface BranchSite {

@@ -13,6 +13,7 @@
 // per iteration remains unless the loop body makes one.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
+import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
 import { envSet } from "../ir/prims/sensitivity.js";
 import { EnvKey, EnvValue, UNIT } from "../ir/values.js";
@@ -161,29 +162,4 @@ export function liftSavedRecords(images: LoopImages): void {
   const records = images.backward.parameters[0]!;
   call.inputs = [constant(step), call.inputs[1]!, ...lifted.map((_, i) => applyPrim(pop, tupleGet, [records, constant(i)], null))];
   rest.inputs[2] = constant(lifted.length);
-}
-
-/**
- * `g` and the graphs it reaches that read one of `nodes`: the ones lifting must rewrite. Null when
- * one of them is also referred to from elsewhere, which a rewrite in place would change too.
- */
-export function readersOf(g: Graph, nodes: ReadonlySet<Node>, analysis: Analysis): Graph[] | null {
-  const reads = (h: Graph): boolean => (analysis.freeVariables.get(h) ?? []).some((n) => nodes.has(n));
-  const graphs = [g];
-  for (let i = 0; i < graphs.length; i++) {
-    for (const h of analysis.graphConstants.get(graphs[i]!) ?? []) if (!graphs.includes(h) && reads(h)) graphs.push(h);
-  }
-  for (const h of analysis.graphs) {
-    if (graphs.includes(h)) continue;
-    if ((analysis.graphConstants.get(h) ?? []).some((k) => k !== g && graphs.includes(k))) return null;
-  }
-  return graphs;
-}
-
-/** Substitutes nodes in every use inside `graphs`. */
-export function replaceWithin(graphs: readonly Graph[], analysis: Analysis, by: ReadonlyMap<Node, Node>): void {
-  for (const h of graphs) {
-    for (const a of analysis.applies.get(h) ?? []) a.inputs = a.inputs.map((x) => by.get(x) ?? x);
-    if (h.output !== null) h.output = by.get(h.output) ?? h.output;
-  }
 }

@@ -18,6 +18,7 @@ import { optimizeUnit } from "./hooks.js";
 import { holdBranch, liftBranch, type BranchSite } from "./branches.js";
 import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
 import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
+import { callBackpropagator, callsItself, holdRecursion, liftRecursion, recursionImages, type RecursionImages } from "./recursion.js";
 import { byDepth, closuresOf, fillUnit } from "./units.js";
 
 export interface TransformedClosure {
@@ -75,7 +76,7 @@ export function transformClosure(root: Graph): TransformedClosure {
   for (const fv of rootFvs) {
     unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
   }
-  const forward = unit.graphs.get(root)!;
+  const forward = unit.entry(root);
   let envIndex: number[] | null = null;
   // The result is cached before the bodies are filled, so recursion through closed graphs ends.
   // Its free variables are known only once it is optimized, so envIndex is computed on first use.
@@ -93,13 +94,14 @@ export function transformClosure(root: Graph): TransformedClosure {
   units.set(root, result);
   fillUnit(
     () => {
-      for (const g of byDepth(members, analysis)) unit.fill(g);
+      for (const g of byDepth(members, analysis, unit.hosts)) unit.fill(g);
       if (unit.keepsShape) {
         for (const g of unit.created) g.flags.opaque = true;
         return null;
       }
       for (const images of unit.loops) holdForLifting(images);
       for (const site of unit.branches) holdBranch(site);
+      for (const images of unit.recursions.values()) holdRecursion(images);
       let lifted = false;
       // Backpropagators are lifted once they are as small as the optimizer makes them, inner
       // ones first (the reverse of the order bodies were filled in, parents first): lifting a
@@ -130,12 +132,25 @@ class Unit {
   readonly loops: LoopImages[] = [];
   /** The calls of `if` branches in this unit, whose backpropagators are lifted (see branches.ts). */
   readonly branches: BranchSite[] = [];
-  /** The liftings of loops and branches, in the order their bodies were filled; each returns the graphs it made. */
+  /** The recursive graphs of this unit, split into worker and wrapper (see recursion.ts). */
+  readonly recursions = new Map<Graph, RecursionImages>();
+  /** The liftings of loops, branches and recursive graphs, in the order their bodies were filled; each returns the graphs it made. */
   readonly lifts: (() => Graph[])[] = [];
+  /**
+   * For each branch graph whose `if` is differentiated as a whole (see flatBranches): the free
+   * variables of both arms, whose sensitivities its backpropagator returns as a flat tuple.
+   */
+  private readonly flatArms = new Map<Graph, readonly Node[]>();
+  /** The graph that calls each arm of flatCalls: a closed one is filled after it. */
+  readonly hosts = new Map<Graph, Graph>();
+  /** The calls `switch(c, A, B)()` whose arms return flat tuples. */
+  private readonly flatCalls = new Map<Apply, readonly Node[]>();
   /** Each branch graph's backpropagator. */
   private readonly backs = new Map<Graph, Graph>();
   private readonly nodes = new Map<Node, Node>();
   private readonly bprops = new Map<Apply, Node>();
+  /** The calls of recursive graphs of this unit: their backpropagators are called through f◀call. */
+  private readonly recursiveCalls = new Map<Apply, RecursionImages>();
   /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
   private readonly loopOf = new Map<Graph, { readonly shape: LoopShape; readonly images: LoopImages }>();
 
@@ -156,11 +171,52 @@ class Unit {
         continue;
       }
       // A branch stays a branch (the VM runs it in place); a loop not recognized above is no tail call any more.
-      const fg = newGraph(`${g.name}▶`, g.loc, { branch: g.flags.branch });
+      const recursive = !g.flags.branch && callsItself(g, members, analysis);
+      const fg = newGraph(recursive ? `${g.name}▶w` : `${g.name}▶`, g.loc, { branch: g.flags.branch });
       for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
       this.graphs.set(g, fg);
       this.created.add(fg);
+      if (recursive) {
+        const images = recursionImages(g, fg);
+        this.recursions.set(g, images);
+        for (const h of images.made) this.created.add(h);
+      }
     }
+    this.flatBranches(members);
+  }
+
+  /**
+   * An `if`'s arms hand back the sensitivities of what they close over. As environments, the
+   * caller would pass them to `switch`'s backpropagator and read each free variable out of the
+   * one it gets; instead, when both arms are this `if`'s alone, each returns a flat tuple over the
+   * free variables of both (zeros for those it does not read) and the caller adds them up
+   * directly — no environment is built, and the optimizer sees plain tuples.
+   */
+  private flatBranches(members: readonly Graph[]): void {
+    const sites = new Map<Graph, Apply[]>();
+    const calls: [Apply, readonly [Graph, Graph]][] = [];
+    for (const g of members) {
+      for (const n of this.analysis.applies.get(g) ?? []) {
+        const arms = this.branchesCalled(n);
+        if (arms === null) continue;
+        calls.push([n, arms]);
+        for (const arm of arms) sites.set(arm, [...(sites.get(arm) ?? []), n]);
+      }
+    }
+    for (const [n, arms] of calls) {
+      if (arms.some((arm) => sites.get(arm)!.length !== 1)) continue;
+      const fvs = [...new Set(arms.flatMap((arm) => this.analysis.freeVariables.get(arm) ?? []))].sort((a, b) => a.id - b.id);
+      this.flatCalls.set(n, fvs);
+      for (const arm of arms) {
+        this.flatArms.set(arm, fvs);
+        this.hosts.set(arm, n.graph);
+      }
+    }
+  }
+
+  /** What a caller outside the unit calls for member `g`: its J image, or its wrapper when recursive. */
+  entry(g: Graph): Graph {
+    return this.recursions.get(g)?.wrapper ?? this.graphs.get(g)!;
   }
 
   map(primal: Node, j: Node): void {
@@ -177,7 +233,8 @@ class Unit {
     }
     const v = n.value;
     if (isGraph(v)) {
-      const member = this.graphs.get(v);
+      // The unit's own calls of a recursive graph call its worker; the graph as a value is its wrapper.
+      const member = calleeArity === null && this.graphs.has(v) ? this.entry(v) : this.graphs.get(v);
       return constant(member ?? transformClosure(v).forward, n.loc);
     }
     if (isPrimitive(v)) {
@@ -195,7 +252,16 @@ class Unit {
     const fg = this.graphs.get(g)!;
     const order = evaluationOrderWithClosures(g, this.analysis);
     this.fillApplies(fg, order, new Set());
+    const recursion = this.recursions.get(g);
+    // Pushed before the branches in g are met: f's backpropagator is lifted after theirs.
+    if (recursion !== undefined) {
+      this.lifts.push(() => {
+        liftRecursion(recursion);
+        return [];
+      });
+    }
     const back = this.backpropagator(g, order);
+    if (recursion !== undefined) recursion.back = back;
     if (g.flags.branch) this.backs.set(g, back);
     fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
   }
@@ -215,6 +281,9 @@ class Unit {
       if (n.kind !== "apply" || skip.has(n)) continue;
       const inputs = n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : null));
       const pair = apply(fg, inputs, n.loc);
+      const callee = n.inputs[0]!;
+      const recursion = isConstantGraph(callee) ? this.recursions.get(callee.value) : undefined;
+      if (recursion !== undefined) this.recursiveCalls.set(n, recursion);
       this.map(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
       this.bprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
     }
@@ -295,7 +364,8 @@ class Unit {
       const s = total(n);
       if (s === null) continue;
       if (n.kind === "apply") {
-        const r = apply(back, [this.bprops.get(n)!, s], n.loc);
+        const r = callBackpropagator(back, this.recursiveCalls.get(n), this.bprops.get(n)!, s, n.loc);
+        const flat = this.flatCalls.get(n);
         const arms = this.branchesCalled(n);
         if (arms !== null) {
           const host = this.graphs.get(g)!;
@@ -310,7 +380,8 @@ class Unit {
           this.branches.push(site);
           this.lifts.push(() => liftBranch(site));
         }
-        n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [r, constant(i)], null)));
+        if (flat === undefined) n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [r, constant(i)], null)));
+        else flat.forEach((fv, i) => contribute(fv, applyPrim(back, tupleGet, [r, constant(i)], null)));
       } else {
         // The closure made here hands back an environment: unpack it into what it captured.
         const made = n.value as Graph;
@@ -324,6 +395,11 @@ class Unit {
       const fvs = this.analysis.freeVariables.get(loop.as) ?? [];
       const all = [...fvs, ...loop.as.parameters].map((n) => total(n) ?? zeroFor(n));
       back.output = applyPrim(back, makeTuple, all, null);
+      return back;
+    }
+    const flat = this.flatArms.get(g);
+    if (flat !== undefined) {
+      back.output = applyPrim(back, makeTuple, flat.map((fv) => total(fv) ?? zeroFor(fv)), null);
       return back;
     }
     let env: Node = constant(EnvValue.empty);

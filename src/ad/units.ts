@@ -6,23 +6,34 @@ import type { Analysis } from "../ir/manager.js";
 
 /**
  * The graphs transformed with `root`: those it reaches, not through a graph that closes over
- * nothing (that one is a unit of its own), which close over something.
+ * nothing (that one is a unit of its own), which close over something — and its branches, even
+ * closed ones: a branch belongs to the one `if` that calls it, and reverse mode lifts the
+ * backpropagators of both arms together (branches.ts).
  */
 export function closuresOf(root: Graph, analysis: Analysis): Graph[] {
   const members = [root];
   for (let i = 0; i < members.length; i++) {
     for (const g of analysis.graphConstants.get(members[i]!) ?? []) {
-      if (!members.includes(g) && (analysis.freeVariables.get(g)?.length ?? 0) > 0) members.push(g);
+      if (!members.includes(g) && (g.flags.branch === true || (analysis.freeVariables.get(g)?.length ?? 0) > 0)) members.push(g);
     }
   }
   return members;
 }
 
-/** Parents before children: a graph's free variables are mapped once its ancestors are filled. */
-export function byDepth(graphs: readonly Graph[], analysis: Analysis): Graph[] {
+/**
+ * Parents before children: a graph's free variables are mapped once its ancestors are filled.
+ * `after` names, for some graphs, one more to fill first (an `if`'s arm may read the images of
+ * the nodes of the graph that calls it, which need not be its parent).
+ */
+export function byDepth(graphs: readonly Graph[], analysis: Analysis, after: ReadonlyMap<Graph, Graph> = new Map()): Graph[] {
+  const memo = new Map<Graph, number>();
   const depth = (g: Graph): number => {
-    let k = 0;
-    for (let p = analysis.parent.get(g) ?? null; p !== null; p = analysis.parent.get(p) ?? null) k++;
+    const known = memo.get(g);
+    if (known !== undefined) return known;
+    memo.set(g, 0);
+    const first = [analysis.parent.get(g) ?? null, after.get(g) ?? null].filter((h): h is Graph => h !== null);
+    const k = Math.max(0, ...first.map((h) => depth(h) + 1));
+    memo.set(g, k);
     return k;
   };
   return [...graphs].sort((a, b) => depth(a) - depth(b));

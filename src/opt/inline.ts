@@ -9,17 +9,34 @@ import type { Analysis } from "../ir/manager.js";
 import type { Rewriter } from "./rewriter.js";
 import { isPrimitive } from "../ir/values.js";
 
+/** What the inliner knows of the round's graphs besides the analysis. */
+export interface InlineContext {
+  readonly recursive: (g: Graph) => boolean;
+  /** How many constants name each graph, over every graph of the round. */
+  readonly references: ReadonlyMap<Graph, number>;
+  readonly roots: readonly Graph[];
+}
+
 /**
- * A graph worth inlining at `site`: not recursive, small, and unchanged this round (the copy is
- * made from the analysis, which describes the graphs as the round found them).
+ * A graph worth inlining at `site`: small, unchanged this round (the copy is made from the
+ * analysis, which describes the graphs as the round found them), and not recursive — unless
+ * `site` is the only place that names it and its body names it nowhere: then the copy replaces it
+ * in its cycle of graphs, which gets one graph shorter (so a recursive backward pass made of
+ * several graphs becomes one).
  */
-export function inlinable(site: Apply, analysis: Analysis, recursive: (g: Graph) => boolean, maxSize: number, rw: Rewriter): Graph | null {
+export function inlinable(site: Apply, analysis: Analysis, context: InlineContext, maxSize: number, rw: Rewriter): Graph | null {
   const callee = site.inputs[0]!;
   if (!isConstantGraph(callee)) return null;
   const g = callee.value;
-  if (g === site.graph || g.output === null || g.parameters.length !== site.inputs.length - 1 || recursive(g)) return null;
+  if (g === site.graph || g.output === null || g.parameters.length !== site.inputs.length - 1) return null;
   if (!analysis.applies.has(g) || nested(g, analysis).some((h) => rw.touched.has(h) || h.flags.opaque)) return null;
+  if (context.recursive(g) && !namedOnlyAt(g, analysis, context)) return null;
   return size(g, analysis) <= maxSize ? g : null;
+}
+
+function namedOnlyAt(g: Graph, analysis: Analysis, { references, roots }: InlineContext): boolean {
+  if (references.get(g) !== 1 || roots.includes(g)) return false;
+  return !nested(g, analysis).some((h) => (analysis.graphConstants.get(h) ?? []).includes(g));
 }
 
 /** Applies in g and every graph nested in it. */

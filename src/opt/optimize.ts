@@ -1,12 +1,14 @@
 // The optimizer's driver (DESIGN.md § Optimizer): rounds of local rewrites, inlining and common
 // subexpression elimination over the graphs it owns, each round on a fresh analysis, until a
-// round changes nothing or a bound is reached. Dead code needs no pass of its own: a node no
-// longer reachable from an output is simply gone.
+// round changes nothing or a bound is reached; at that fixed point, what AD lifts and then
+// closures that do not escape are lambda-lifted, and rounds go on. Dead code needs no pass of
+// its own: a node no longer reachable from an output is simply gone.
 import { isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
+import { liftClosure } from "./lambda-lift.js";
 import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
 import { rewrites, type Rewrite } from "./rewrites.js";
@@ -37,6 +39,8 @@ export interface OptimizeOptions {
 export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions = {}): void {
   const maxRounds = options.maxRounds ?? 32;
   const inlineSize = options.inlineSize ?? 400;
+  // The program keeps the closures J will see (see rewrites.ts).
+  const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
   const active = [...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [specializeGradient] : [])];
   // The first round walks everything reachable. Graphs it finds that are not owned and do not
   // close over owned nodes cannot change while this runs: later rounds copy what the first
@@ -50,7 +54,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     const rw = new Rewriter(analysis);
     const known = new Set<Apply>();
     for (const list of analysis.applies.values()) for (const a of list) known.add(a);
-    const recursive = recursionTest(analysis);
+    const context = { recursive: recursionTest(analysis), references: references(analysis), roots };
     for (const g of analysis.graphs) {
       if (!owned.has(g)) continue;
       for (const a of evaluationOrder(g, analysis)) {
@@ -65,14 +69,16 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
         if (callee === null) continue;
         const source = about(callee);
         const made =
-          inlinable(a, source, recursive, inlineSize, rw) !== null
+          inlinable(a, source, context, inlineSize, rw) !== null
             ? inlineCall(a, callee, source, rw)
             : specializeCall(a, analysis, source, (h) => rw.touched.has(h) || h.flags.opaque === true, rw);
         for (const g of made ?? []) owned.add(g);
       }
     }
     if (options.cse ?? true) cse(analysis, owned, rw);
-    if (!rw.changed && !(options.atFixedPoint?.() ?? false)) return;
+    if (rw.changed || (options.atFixedPoint?.() ?? false)) continue;
+    // Last, closures nothing inlined: each lifted one may let the rewrites go on.
+    if (!liftsClosures || !liftClosure(roots, owned)) return;
   }
   // Out of rounds: what the caller does at the fixed point must still happen, unoptimized after.
   options.atFixedPoint?.();
@@ -106,6 +112,19 @@ function sealedGraphs(analysis: Analysis, roots: readonly Graph[], owned: Readon
 function calleeGraph(a: Apply): Graph | null {
   const callee = a.inputs[0]!;
   return callee.kind === "constant" && isGraph(callee.value) ? callee.value : null;
+}
+
+/** How many constants name each graph. */
+function references(analysis: Analysis): Map<Graph, number> {
+  const count = new Map<Graph, number>();
+  const note = (n: Node): void => {
+    if (n.kind === "constant" && isGraph(n.value)) count.set(n.value, (count.get(n.value) ?? 0) + 1);
+  };
+  for (const g of analysis.graphs) {
+    for (const a of analysis.applies.get(g) ?? []) a.inputs.forEach(note);
+    if (g.output !== null) note(g.output);
+  }
+  return count;
 }
 
 /** A graph is recursive when it can reach a constant of itself through the graphs it refers to. */

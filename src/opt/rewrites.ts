@@ -78,15 +78,41 @@ function arithmetic(a: Apply, analysis: Analysis): Node | null {
 }
 
 /**
- * Taking one item of a structure built right there drops the others: in the program itself
- * (`strict`) only when they cannot fail or act, so nothing a user would see goes missing. In what
- * AD builds, the other items are values the forward pass computes anyway.
+ * Taking one item of `made`, a structure built right there, drops the others — only when that
+ * loses nothing a user would see: each cannot fail or act, or (in what AD builds, not `strict`)
+ * is computed anyway: taken out of `made` by another user too, used by another in the same
+ * graph, or living in a graph of its own. The values AD pairs with backpropagators, and the
+ * items of what a backpropagator returns, are of that kind; a print or a failing expression
+ * that only a structure keeps is not.
  */
-const othersDroppable = (items: readonly Node[], kept: Node, strict: boolean): boolean =>
-  !strict || items.every((n) => n === kept || isPure(n));
+const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.where, D.zerosLikePrim]);
+
+function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict: boolean, analysis: Analysis): boolean {
+  // A structure, a selection or `zeros_like` is no witness: rewrites like this one bypass them.
+  // A seq is, for its statements; for its value, as the seq itself is used.
+  const witnessed = (n: Node, depth: number): boolean =>
+    (analysis.users.get(n) ?? []).some(({ user, index }) => {
+      if (user === made || user.graph !== made.graph) return false;
+      const p = primOf(user.inputs[0]!);
+      if (p === T.seq && index === user.inputs.length - 1) return depth < 4 && witnessed(user, depth + 1);
+      return p === T.seq || !BYPASSED.has(p!);
+    });
+  const computedAnyway = (n: Node): boolean => n.kind !== "apply" || n.graph !== made.graph || witnessed(n, 0);
+  // Another user in the same graph that takes that very item out of `made` computes it too.
+  const takenElsewhere = new Set<Node>();
+  for (const { user } of analysis.users.get(made) ?? []) {
+    if (user.graph !== made.graph || user.inputs[1] !== made) continue;
+    const k = user.inputs[2] === undefined ? undefined : constValue(user.inputs[2]);
+    const p = primOf(user.inputs[0]!);
+    if (p === T.tupleGet && typeof k === "number" && made.inputs[k + 1] !== undefined) takenElsewhere.add(made.inputs[k + 1]!);
+    const keys = p === T.recordGet && typeof k === "string" ? constValue(made.inputs[1]!) : undefined;
+    if (keys !== undefined && isTuple(keys) && keys.indexOf(k!) >= 0) takenElsewhere.add(made.inputs[keys.indexOf(k!) + 2]!);
+  }
+  return items.every((n) => n === kept || isPure(n) || (!strict && (takenElsewhere.has(n) || computedAnyway(n))));
+}
 
 /** `record_get(make_record(("a", "b"), va, vb), "b")` is vb. */
-function records(a: Apply, strict: boolean): Node | null {
+function records(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   if (primOf(a.inputs[0]!) !== T.recordGet) return null;
   const made = callOf(a.inputs[1]!, T.makeRecord);
   const name = constValue(a.inputs[2]!);
@@ -95,10 +121,10 @@ function records(a: Apply, strict: boolean): Node | null {
   const i = keys.indexOf(name);
   if (i < 0) return null;
   const item = made.inputs[i + 2]!;
-  return othersDroppable(made.inputs.slice(2), item, strict) ? item : null;
+  return othersDroppable(made, made.inputs.slice(2), item, strict, analysis) ? item : null;
 }
 
-function tuples(a: Apply, strict: boolean): Node | null {
+function tuples(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p !== T.tupleGet && p !== T.index) return null;
   if (a.inputs.length !== 3) return null;
@@ -109,12 +135,19 @@ function tuples(a: Apply, strict: boolean): Node | null {
   if (made !== null) {
     const items = made.inputs.slice(1);
     const j = k < 0 ? k + items.length : k;
-    return j >= 0 && j < items.length && othersDroppable(items, items[j]!, strict) ? items[j]! : null;
+    return j >= 0 && j < items.length && othersDroppable(made, items, items[j]!, strict, analysis) ? items[j]! : null;
+  }
+  // Taking an item of `seq(a…, t)` is the seq of the item: the tuple rewrite above can then see t.
+  const ordered = callOf(t, T.seq);
+  if (ordered !== null && ordered.graph === a.graph) {
+    const last = ordered.inputs[ordered.inputs.length - 1]!;
+    const item = apply(a.graph, [a.inputs[0]!, last, i], a.loc);
+    return apply(a.graph, [ordered.inputs[0]!, ...ordered.inputs.slice(1, -1), item], a.loc);
   }
   return null;
 }
 
-function control(a: Apply, strict: boolean): Node | null {
+function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p === T.switchPrim || p === S.where) {
     const c = constValue(a.inputs[1]!);
@@ -122,23 +155,76 @@ function control(a: Apply, strict: boolean): Node | null {
     const pick = typeof c === "boolean" ? c : typeof c === "number" && p === S.where ? c !== 0 : null;
     if (pick === null) return null;
     const chosen = a.inputs[pick ? 2 : 3]!;
-    return othersDroppable(a.inputs.slice(2), chosen, strict) ? chosen : null;
+    return othersDroppable(a, a.inputs.slice(2), chosen, strict, analysis) ? chosen : null;
   }
   if (p === T.seq) {
     // Values that cannot fail or act need no place in the order; a nested seq is spliced in; the
     // last operand is the value.
     const last = a.inputs[a.inputs.length - 1]!;
-    const kept: Node[] = [];
+    const spliced: Node[] = [];
     for (const e of a.inputs.slice(1, -1)) {
       const inner = callOf(e, T.seq);
-      if (inner !== null && inner.graph === a.graph) kept.push(...inner.inputs.slice(1));
-      else if (e !== last && !isPure(e)) kept.push(e);
+      if (inner !== null && inner.graph === a.graph) spliced.push(...inner.inputs.slice(1));
+      else spliced.push(e);
+    }
+    // An operand the value computes anyway goes too, unless a later one acts: it must stay before that.
+    const kept: Node[] = [];
+    let laterActs = false;
+    for (let i = spliced.length - 1; i >= 0; i--) {
+      const e = spliced[i]!;
+      if (e === last || isPure(e) || (!laterActs && computedFor(last, e))) continue;
+      kept.unshift(e);
+      laterActs ||= mayAct(e);
     }
     if (kept.length === 0) return last;
     if (kept.length === a.inputs.length - 2 && kept.every((e, i) => e === a.inputs[i + 1])) return null;
     return apply(a.graph, [a.inputs[0]!, ...kept, last], a.loc);
   }
   return null;
+}
+
+/** The applies `from` evaluates in its own graph, itself included; null past a bound. */
+function cone(from: Apply): Set<Apply> | null {
+  const seen = new Set<Apply>();
+  const stack: Node[] = [from];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (m.kind !== "apply" || m.graph !== from.graph || seen.has(m)) continue;
+    if (seen.size >= 64) return null;
+    seen.add(m);
+    stack.push(...m.inputs);
+  }
+  return seen;
+}
+
+/** An apply that may print or call a function (which may): not merely fail. */
+const acts = (m: Apply): boolean => primOf(m.inputs[0]!)?.effect === "io" || primOf(m.inputs[0]!) === null;
+
+function mayAct(e: Node): boolean {
+  if (e.kind !== "apply") return false;
+  const all = cone(e);
+  return all === null || [...all].some(acts);
+}
+
+/**
+ * Whether `seq(e, n)` may be `n`: n reaches e among its inputs in its own graph, so evaluates it
+ * anyway, and nothing else n evaluates (beside what e does) can act, so e still comes before every
+ * action. Which of two failures comes first may change, as when inlining (inline.ts). A bounded
+ * search: what it cannot decide is kept.
+ */
+function computedFor(n: Node, e: Node): boolean {
+  if (n.kind !== "apply" || e.kind !== "apply" || e.graph !== n.graph) return false;
+  const [all, first] = [cone(n), cone(e)];
+  if (all === null || first === null || !all.has(e)) return false;
+  return [...all].every((m) => first.has(m) || !acts(m));
+}
+
+/** `seq(a…, f)(x…)` is `seq(a…, f(x…))`: a before x either way, and the call's callee is then f itself. */
+function sequencedCallee(a: Apply): Node | null {
+  const ordered = callOf(a.inputs[0]!, T.seq);
+  if (ordered === null || ordered.graph !== a.graph) return null;
+  const call = apply(a.graph, [ordered.inputs[ordered.inputs.length - 1]!, ...a.inputs.slice(1)], a.loc);
+  return apply(a.graph, [ordered.inputs[0]!, ...ordered.inputs.slice(1, -1), call], a.loc);
 }
 
 function sensitivities(a: Apply, analysis: Analysis): Node | null {
@@ -230,6 +316,6 @@ function fold(a: Apply): Node | null {
  */
 export function rewrites(level: "program" | "unit"): readonly Rewrite[] {
   const strict = level === "program";
-  const structural: Rewrite[] = [(a) => tuples(a, strict), (a) => records(a, strict), (a) => control(a, strict), (a) => fold(a)];
+  const structural: Rewrite[] = [(a, an) => tuples(a, strict, an), (a, an) => records(a, strict, an), (a, an) => control(a, strict, an), sequencedCallee, (a) => fold(a)];
   return strict ? structural : [...structural, sensitivities, arithmetic];
 }

@@ -16,10 +16,10 @@ export function arityMessage(name: string, min: number, max: number, got: number
 
 /**
  * The name a user knows a function by: the graphs differentiation and the optimizer make are
- * named after it (`f▶`, `◀f`, `f⊳`, `apply_n▶[sq▶]`).
+ * named after it (`f▶`, `◀f`, `f⊳`, `apply_n▶[sq▶]`, the worker `f▶w` of a recursive f).
  */
 function userName(name: string): string {
-  return name.replace(/\[.*\]$/, "").replace(/[▶◀⊳]/g, "");
+  return name.replace(/\[.*\]$/, "").replace(/▶w|[▶◀⊳]/g, "");
 }
 
 /** Frames of code differentiation made: they depend on what the optimizer inlined, and mean nothing to a user. */

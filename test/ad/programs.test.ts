@@ -97,6 +97,29 @@ def f(x) = power(x, 5) + fact(x, 4) * 0.01 + sum_sin(x, 6);`;
     checkGradAgainstFd(src, "f", [[1.1], [-0.6]]);
   });
 
+  it("differentiates recursion however f is reached: called in its unit, passed as a value, returning a tuple, making closures", () => {
+    // J splits a recursive f into a worker its own unit calls and a wrapper for everyone else
+    // (docs/ad.md § Recursion); each is reached here, with and without the optimizer.
+    const src = `def tree(x, n) = if n < 2 { sin(x * n) } else { tree(x, n - 1) + tree(x * 0.5, n - 2) * x };
+def pair(x, n) = if n == 0 { (x, 1) } else { let (a, b) = pair(x * 1.1, n - 1); (a * b + x, sin(a)) };
+def looped(x, n) = if n == 0 { x } else {
+  var s = 0;
+  for i in 0..n { s = s + sin(x * i); }
+  let h = |y| y * s;
+  h(looped(x + s * 0.1, n - 1))
+};
+def f(x) {
+  def go(k) { if k == 0 { x } else { x * cos(go(k - 1)) } }
+  let (a, b) = pair(x, 3);
+  tree(x, 6) + a * b + looped(x, 3) + go(4) + sum(map(|k| go(k), [1, 2]))
+}`;
+    checkGradAgainstFd(src, "f", [[0.7], [-0.4], [1.3]]);
+    for (const optimize of [true, false]) {
+      const m = compile(`${src}\ndef g(x) = grad(f)(x);`, { optimize });
+      expect(m.fn("g")(0.7)).toBe(compile(`${src}\ndef g(x) = grad(f)(x);`, { optimize: !optimize }).fn("g")(0.7));
+    }
+  });
+
   it("differentiates mutual recursion", () => {
     const src = `def even(n, x) = if n == 0 { x } else { odd(n - 1, x * x) };
 def odd(n, x) = if n == 0 { x } else { even(n - 1, 2 * x) };`;

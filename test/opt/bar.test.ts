@@ -1,7 +1,8 @@
 // The optimizer's bar (issue 4): the optimized gradient of straight-line code is one graph with
 // no closures and no calls, within a small factor of the primal's size — a hand-written
 // derivative. Also when the function is built from closures that do not escape. The gradient of
-// a loop is a forward and a backward loop that make no closure per iteration.
+// a loop is a forward and a backward loop that make no closure per iteration, and that of a
+// recursive function one recursive graph for each sweep that makes no closure per call.
 import { describe, expect, it } from "vitest";
 import { gradientGraph } from "../../src/ad/gradient-graph.js";
 import { frontEnd } from "../../src/index.js";
@@ -24,39 +25,40 @@ function statsOf(source: string, fn: string) {
 }
 
 /**
- * The loop graphs of a gradient, and for each the closures one of its iterations makes: graph
- * constants with free variables made in the loop graph or in the branches on the way to its tail
- * call (the VM runs branches in place, a tail call reuses the loop's closure, and the exit branch
- * runs once per loop, not per iteration).
+ * The graphs of a gradient that run again and again — loops and recursive graphs: those that call
+ * themselves, directly or through branches — and for each the closures one of its runs makes:
+ * graph constants with free variables made in it or in the branches on the way to its call of
+ * itself (the VM runs branches in place, a tail call reuses the loop's closure, and a loop's exit
+ * branch runs once per loop, not per iteration).
  */
-function loopsOf(root: Graph): { name: string; closuresPerIteration: string[] }[] {
+function cyclesOf(root: Graph): { name: string; closuresPerRun: string[] }[] {
   const analysis = analyze([root]);
   const hasFvs = (g: Graph): boolean => (analysis.freeVariables.get(g) ?? []).length > 0;
   const constants = (g: Graph): Graph[] =>
     (analysis.applies.get(g) ?? []).flatMap((a) => a.inputs.filter(isConstantGraph).map((x) => x.value));
-  const reaches = (from: Graph, loop: Graph): boolean => {
+  const reaches = (from: Graph, head: Graph): boolean => {
     const seen = [from];
     for (let i = 0; i < seen.length; i++) {
       for (const h of constants(seen[i]!)) {
-        if (h === loop) return true;
+        if (h === head) return true;
         if (h.flags.branch && !seen.includes(h)) seen.push(h);
       }
     }
     return false;
   };
   return analysis.graphs
-    .filter((g) => g.flags.loop)
-    .map((loop) => {
+    .filter((g) => !g.flags.branch && reaches(g, g))
+    .map((head) => {
       const made: string[] = [];
-      const iteration = [loop];
-      for (let i = 0; i < iteration.length; i++) {
-        for (const h of constants(iteration[i]!)) {
-          if (h === loop || !hasFvs(h) || iteration.includes(h)) continue;
+      const run = [head];
+      for (let i = 0; i < run.length; i++) {
+        for (const h of constants(run[i]!)) {
+          if (h === head || !hasFvs(h) || run.includes(h)) continue;
           if (!h.flags.branch) made.push(h.name);
-          else if (reaches(h, loop)) iteration.push(h);
+          else if (reaches(h, head)) run.push(h);
         }
       }
-      return { name: loop.name, closuresPerIteration: made };
+      return { name: head.name, closuresPerRun: made };
     });
 }
 
@@ -87,28 +89,44 @@ describe("the optimized gradient of straight-line code", () => {
 describe("the optimized gradient of a loop", () => {
   it("is one forward loop and one backward loop, with no closure per iteration", () => {
     const { g } = optimizedGradient(`def f(x) { var acc = 1; var i = 0; while i < 100 { acc = acc * x + sin(acc); i = i + 1; } acc }`, "f");
-    const loops = loopsOf(g);
+    const loops = cyclesOf(g);
     expect(loops.map((l) => l.name).sort()).toEqual(["f/while▶loop", "f/while◀loop"]);
-    expect(loops.flatMap((l) => l.closuresPerIteration)).toEqual([]);
+    expect(loops.flatMap((l) => l.closuresPerRun)).toEqual([]);
   });
 
   it("makes no closure per iteration when the body has an if: the branches' backpropagators are lifted too", () => {
     const { g } = optimizedGradient(`def f(x) { var s = x; for i in 0..4 { if s > 0.5 { s = s * x; } else { s = s + sin(x); } } s }`, "f");
-    const loops = loopsOf(g);
+    const loops = cyclesOf(g);
     expect(loops.map((l) => l.name).sort()).toEqual(["f/for▶loop", "f/for◀loop"]);
-    expect(loops.flatMap((l) => l.closuresPerIteration)).toEqual([]);
+    expect(loops.flatMap((l) => l.closuresPerRun)).toEqual([]);
   });
 
-  it("keeps nested loops as two pairs of loops, the inner making no closures", () => {
+  it("keeps nested loops as two pairs of loops, making no closures", () => {
     const { g } = optimizedGradient(`def f(x, y) {
   var s = x;
   for i in 0..10 { var t = s * y; for j in 0..3 { t = t + sin(s * t); } s = s + t * x; }
   s
 }`, "f");
-    const loops = loopsOf(g);
+    const loops = cyclesOf(g);
     expect(loops.map((l) => l.name).sort()).toEqual(["f/for▶loop", "f/for▶loop", "f/for◀loop", "f/for◀loop"]);
-    // An outer iteration runs the inner loop, which closes over the outer vars as in the primal:
-    // the outer forward loop makes the inner forward loop, the outer backward loop the inner one.
-    expect(loops.map((l) => l.closuresPerIteration).sort()).toEqual([[], [], ["f/for▶loop"], ["f/for◀loop"]]);
+    // The inner loops close over the outer vars, as in the primal, but do not escape: they are
+    // lambda-lifted, so an outer iteration makes no closure either.
+    expect(loops.flatMap((l) => l.closuresPerRun)).toEqual([]);
+  });
+});
+
+describe("the optimized gradient of recursion that is not a loop", () => {
+  it("is one recursive graph for the forward sweep and one for the backward, with no closure per call", () => {
+    const { g } = optimizedGradient(`def fibx(x, n) = if n < 2 { sin(x + n) } else { fibx(x, n - 1) + fibx(x, n - 2) * x };`, "fibx");
+    const cycles = cyclesOf(g);
+    expect(cycles.map((c) => c.name).sort()).toEqual(["fibx▶w", "fibx◀call"]);
+    expect(cycles.flatMap((c) => c.closuresPerRun)).toEqual([]);
+  });
+
+  it("keeps the closure a recursive call's body makes, and only that one", () => {
+    const { g } = optimizedGradient(`def f(x, n) = if n == 0 { x } else { let h = |y| y * x; h(f(x, n - 1)) + h(1) };`, "f");
+    const cycles = cyclesOf(g);
+    expect(cycles.map((c) => c.name).sort()).toEqual(["f▶w", "f◀call"]);
+    expect(cycles.flatMap((c) => c.closuresPerRun)).toEqual([]);
   });
 });

@@ -404,17 +404,32 @@ describe("known differences between optimized and unoptimized derivatives", () =
     expect(Object.is(o, p)).toBe(true);
   });
 
-  // BUG (effects): in AD-built code, taking one item of a structure built right there, or the
-  // chosen operand of `where` on a constant, drops the other items even when they print or fail
-  // (the rewrite assumes the forward pass computes them anyway, which holds for the values AD
-  // pairs with backpropagators, not for a user's expression that only the structure keeps):
-  //   def h(x) = where(false, print("no"), x);  grad(h)(2)  expected to print "no", prints nothing.
-  it.fails("a print in the operand a constant where leaves out still runs under grad", () => {
+  // Regression (fixed: an item that may act is dropped only when it is computed anyway): in
+  // AD-built code, taking one item of a structure built right there, or the chosen operand of
+  // `where` on a constant, dropped the other items even when they printed:
+  //   def h(x) = where(false, print("no"), x);  grad(h)(2)  expected to print "no", printed nothing.
+  it("a print in the operand a constant where leaves out still runs under grad", () => {
     const printed: string[][] = [[], []];
     [true, false].forEach((optimize, i) =>
       compile(`def h(x) = where(false, print("no"), x);\nprint(grad(h)(2));`, { optimize, print: (l) => printed[i]!.push(l) }).run(),
     );
     expect(printed[0]).toEqual(printed[1]);
+  });
+
+  // Regression (fixed with the one above: a use by a structure, a selection or zeros_like, which
+  // rewrites bypass, no longer counts as computing the item anyway): the failure was lost.
+  //   def h(x) = where(false, x + "s", x);  grad(h)(2)  expected an error, gave 1.
+  it("a failure in the operand a constant where leaves out still fails under grad", () => {
+    const outcome = (optimize: boolean): string => {
+      try {
+        return String(compile(`def h(x) = where(false, x + "s", x);\ndef g(x) = grad(h)(x);`, { optimize }).fn("g")(2));
+      } catch (e) {
+        // The first line: the message and its place (the stack may name other generated frames).
+        return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+      }
+    };
+    expect(outcome(true)).toMatch(/expects Num or Array operands/);
+    expect(outcome(true)).toBe(outcome(false));
   });
 
   // Regression (fixed; the program is no longer rewritten this way): `x - 0 → x` gives x the users of `x - 0`, so reverse mode adds x's three

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { jValuePrim } from "../../src/ad/j-value.js";
 import { compile, frontEnd } from "../../src/index.js";
-import { addParameter, applyPrim, constant, newGraph, type Graph, type Node, type Parameter } from "../../src/ir/graph.js";
+import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node, type Parameter } from "../../src/ir/graph.js";
 import type { Primitive } from "../../src/ir/primitive.js";
 import { print } from "../../src/ir/prims/program.js";
 import * as S from "../../src/ir/prims/scalar.js";
@@ -85,18 +85,24 @@ describe("items a tuple, record or where rewrite leaves out", () => {
     }
   }
 
-  // In the program, the items left out are kept when they could fail or act. In what AD builds
-  // (level "unit") they are values the forward pass computes anyway, and are dropped.
+  // The items left out are kept when they could fail or act, unless (in what AD builds, level
+  // "unit") something else computes them anyway.
   it("(x, print(…))[0] still prints", () => {
-    expect(run((op, x) => op(T.tupleGet, op(T.makeTuple, x, op(print, "hi")), 0), [1])).toEqual({ value: 1, printed: ["hi"] });
+    for (const level of ["program", "unit"] as const) {
+      expect(run((op, x) => op(T.tupleGet, op(T.makeTuple, x, op(print, "hi")), 0), [1], level)).toEqual({ value: 1, printed: ["hi"] });
+    }
   });
 
   it("{p: x, q: x + \"s\"}.p still fails", () => {
-    expect(String(run((op, x) => op(T.recordGet, op(T.makeRecord, ["p", "q"], x, op(S.add, x, "s")), "p"), [1]).value)).toMatch(/expects Num or Array operands/);
+    for (const level of ["program", "unit"] as const) {
+      expect(String(run((op, x) => op(T.recordGet, op(T.makeRecord, ["p", "q"], x, op(S.add, x, "s")), "p"), [1], level).value)).toMatch(/expects Num or Array operands/);
+    }
   });
 
   it("where(true, x, print(…)) still prints", () => {
-    expect(run((op, x) => op(S.where, true, x, op(print, "no")), [1])).toEqual({ value: 1, printed: ["no"] });
+    for (const level of ["program", "unit"] as const) {
+      expect(run((op, x) => op(S.where, true, x, op(print, "no")), [1], level)).toEqual({ value: 1, printed: ["no"] });
+    }
   });
 
   it("a program's (x, print(\"hi\"))[0] prints as without the optimizer", () => {
@@ -104,9 +110,19 @@ describe("items a tuple, record or where rewrite leaves out", () => {
     expect(compile(src).run()).toBe(compile(src, { optimize: false }).run());
   });
 
-  it("the items left out are dropped when they are pure, and in AD-built code", () => {
-    expect(run((op, x) => op(T.tupleGet, op(T.makeTuple, x, op(print, "hi")), 0), [1], "unit")).toEqual({ value: 1, printed: [] });
+  it("the items left out are dropped when they are pure; in AD-built code, also when computed anyway", () => {
     expect(run((op, x) => op(T.tupleGet, op(T.makeTuple, x, op(T.makeTuple, 1, 2)), 0), [7])).toEqual({ value: 7, printed: [] });
+    // The print is also the second item of the result: it runs, once.
+    const usedTwice = (op: Parameters<Parameters<typeof build>[1]>[0], x: Parameter): Node => {
+      const p = op(print, "hi");
+      return op(T.makeTuple, op(T.tupleGet, op(T.makeTuple, x, p), 0), p);
+    };
+    expect(run(usedTwice, [1], "unit")).toEqual({ value: [1, UNIT], printed: ["hi"] });
+    // Another use that only a structure, a selection or zeros_like makes is no witness: those go.
+    expect(String(run((op, x) => {
+      const bad = op(S.add, x, "s");
+      return op(T.tupleGet, op(T.makeTuple, op(S.where, false, bad, x), op(D.zerosLikePrim, bad)), 0);
+    }, [1], "unit").value)).toMatch(/expects Num or Array operands/);
   });
 });
 
@@ -174,6 +190,35 @@ describe("seq", () => {
 
   it("keeps a seq that has nothing to drop as it is", () => {
     expect(optimized(["y"], (op, y) => op(T.seq, op(print, "a"), y))).toBe(text("graph f(%y) {", '  %1 = print("a")', "  %2 = seq(%1, %y)", "  return %2", "}"));
+  });
+
+  it("drops an operand the value computes anyway, unless something acts before it would run", () => {
+    // t may fail; the value reads it, and nothing else the value computes acts.
+    expect(optimized(["x", "y"], (op, x, y) => {
+      const t = op(T.tupleGet, x, 0);
+      return op(T.seq, t, op(S.mul, t, y));
+    })).toBe(text("graph f(%x, %y) {", "  %1 = tuple_get(%x, 0)", "  %2 = mul(%1, %y)", "  return %2", "}"));
+    // A print between them, as an operand or inside the value, keeps t first.
+    expect(optimized(["x", "y"], (op, x, y) => {
+      const t = op(T.tupleGet, x, 0);
+      return op(T.seq, t, op(print, "p"), op(S.mul, t, y));
+    })).toBe(text("graph f(%x, %y) {", "  %1 = tuple_get(%x, 0)", '  %2 = print("p")', "  %3 = mul(%1, %y)", "  %4 = seq(%1, %2, %3)", "  return %4", "}"));
+    expect(optimized(["x"], (op, x) => {
+      const t = op(T.tupleGet, x, 0);
+      return op(T.seq, t, op(S.add, op(print, "p"), t));
+    })).toBe(text("graph f(%x) {", "  %1 = tuple_get(%x, 0)", '  %2 = print("p")', "  %3 = add(%2, %1)", "  %4 = seq(%1, %3)", "  return %4", "}"));
+  });
+
+  it("takes an item of a seq, or calls one, after its statements", () => {
+    expect(optimized(["a", "b"], (op, a, b) => op(T.tupleGet, op(T.seq, op(print, "p"), op(T.makeTuple, a, b)), 1))).toBe(
+      text("graph f(%a, %b) {", '  %1 = print("p")', "  %2 = seq(%1, %b)", "  return %2", "}"),
+    );
+    const g = build([], (op) => op(T.seq, op(print, "p"), constant(S.sin)));
+    const h = newGraph("h", null);
+    const x = addParameter(h, "x", null);
+    h.output = apply(h, [apply(h, [constant(g)], null), x], null);
+    optimize([h], new Set([h, g]));
+    expect(printGraphs(h)).toBe(text("graph h(%x) {", '  %1 = print("p")', "  %2 = sin(%x)", "  %3 = seq(%1, %2)", "  return %3", "}"));
   });
 
   it("a program's block keeps its prints and the statements that may fail", () => {

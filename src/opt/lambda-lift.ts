@@ -1,0 +1,59 @@
+// Lambda lifting of closures that do not escape. A graph G with free variables whose every
+// constant is the callee of a call — never passed, stored or returned — need not be a closure:
+// its free variables become parameters after its own, and every call passes them. Calling it
+// then makes no closure at run time. What inlining leaves of a closure is what this is for: a
+// recursive local function, or one too large to copy.
+//
+// Graphs nested in G that read those variables read G's new parameters instead, and so do the
+// graphs only G refers to (they are made in G's frame, so that is in scope); one that is also
+// referred to from elsewhere keeps G a closure. Branches are left alone: the VM runs a branch in
+// its caller's frame without making a closure.
+import { addParameter, isConstantGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { readersOf, replaceWithin } from "../ir/lifting.js";
+import { analyze, type Analysis } from "../ir/manager.js";
+
+/**
+ * Lifts one closure of `owned`, reachable from `roots` and not a root itself, that can be lifted;
+ * returns whether it did (the caller re-analyzes before the next).
+ */
+export function liftClosure(roots: readonly Graph[], owned: ReadonlySet<Graph>): boolean {
+  const analysis = analyze(roots);
+  const calls = callSites(analysis);
+  for (const g of analysis.graphs) {
+    const fvs = analysis.freeVariables.get(g) ?? [];
+    if (fvs.length === 0 || !owned.has(g) || roots.includes(g) || g.flags.branch || g.flags.opaque) continue;
+    const sites = calls.get(g);
+    if (sites === undefined || sites === "escapes") continue;
+    if (sites.some((a) => !owned.has(a.graph) || a.graph.flags.opaque || a.inputs.length - 1 !== g.parameters.length)) continue;
+    const readers = readersOf(g, new Set(fvs), analysis);
+    if (readers === null || readers.some((h) => h.flags.opaque)) continue;
+
+    const params = fvs.map((n, k) => addParameter(g, n.kind === "parameter" ? n.name : `fv${k}`, null));
+    for (const a of sites) a.inputs = [...a.inputs, ...fvs];
+    // After the calls grew: a call inside G (recursion) passes G's own parameters on.
+    replaceWithin(readers, analysis, new Map<Node, Node>(fvs.map((n, k) => [n, params[k]!])));
+    return true;
+  }
+  return false;
+}
+
+/** For each graph, the calls naming it as their callee, or "escapes" when a constant of it is anything else. */
+function callSites(analysis: Analysis): Map<Graph, Apply[] | "escapes"> {
+  const sites = new Map<Graph, Apply[] | "escapes">();
+  const escape = (n: Node): void => {
+    if (isConstantGraph(n)) sites.set(n.value, "escapes");
+  };
+  for (const h of analysis.graphs) {
+    for (const a of analysis.applies.get(h) ?? []) {
+      a.inputs.forEach((x, i) => {
+        if (i > 0) return escape(x);
+        if (!isConstantGraph(x)) return;
+        const known = sites.get(x.value);
+        if (known === undefined) sites.set(x.value, [a]);
+        else if (known !== "escapes") known.push(a);
+      });
+    }
+    if (h.output !== null) escape(h.output);
+  }
+  return sites;
+}
