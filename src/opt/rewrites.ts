@@ -10,7 +10,7 @@ import { isPure } from "../ir/purity.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
-import { EnvKey, EnvValue, isPrimitive, isTuple, type Value } from "../ir/values.js";
+import { EnvKey, EnvValue, isPrimitive, isTuple, Tensor, type Value } from "../ir/values.js";
 
 export type Rewrite = (a: Apply, analysis: Analysis) => Node | null;
 
@@ -291,7 +291,12 @@ const FOLDABLE = new Set<Primitive>([
   T.makeTuple, T.tupleGet, T.index, T.len, D.zerosLikePrim, D.addSensPrim,
 ]);
 
-function fold(a: Apply): Node | null {
+/**
+ * In the program (`strict`), a Num or an Array is not folded: J⊳ gives a computed value the
+ * tangent its rule computes from zeros, which may be −0 (`-1` is `neg(1)`, whose tangent is
+ * `neg(0)`), and a constant the tangent +0.
+ */
+function fold(a: Apply, strict: boolean): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p === null || !FOLDABLE.has(p)) return null;
   const args: Value[] = [];
@@ -302,6 +307,7 @@ function fold(a: Apply): Node | null {
   }
   try {
     const v = p.impl(args, noHost);
+    if (strict && (typeof v === "number" || v instanceof Tensor)) return null;
     // A fresh tuple of constants stays a make_tuple: tuple rewrites see through that, not a value.
     return isTuple(v) && p === T.makeTuple ? null : constant(v, a.loc);
   } catch {
@@ -316,6 +322,6 @@ function fold(a: Apply): Node | null {
  */
 export function rewrites(level: "program" | "unit"): readonly Rewrite[] {
   const strict = level === "program";
-  const structural: Rewrite[] = [(a, an) => tuples(a, strict, an), (a, an) => records(a, strict, an), (a, an) => control(a, strict, an), sequencedCallee, (a) => fold(a)];
+  const structural: Rewrite[] = [(a, an) => tuples(a, strict, an), (a, an) => records(a, strict, an), (a, an) => control(a, strict, an), sequencedCallee, (a) => fold(a, strict)];
   return strict ? structural : [...structural, sensitivities, arithmetic];
 }
