@@ -44,13 +44,19 @@ function candidate(a: Apply, analysis: Analysis): { kind: GradientSpec["kind"]; 
   return { kind, f: f.value };
 }
 
-/** Whether f (and what it calls) has no gradient left to build: its J is then final. */
+/**
+ * Whether f (and what it calls) has no gradient left to build, so that its J is final, and calls
+ * no function it is given or computes. (A gradient graph that calls a function value, once
+ * optimized, loses the sensitivity of what that closure captured when it is differentiated
+ * again: `grad(|x| grad(|f, z| f(z) * z, 1)(|y| sin(y) * x, x))` missed the path through x.
+ * Left to run time, such a grad builds its gradient as a closure, which is differentiated right.)
+ */
 function settled(f: Graph, analysis: Analysis): boolean {
   const seen = new Set<Graph>([f]);
   const stack = [f];
   while (stack.length > 0) {
     const g = stack.pop()!;
-    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null)) return false;
+    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null || a.inputs[0]!.kind !== "constant")) return false;
     for (const h of analysis.graphConstants.get(g) ?? []) {
       if (!seen.has(h)) {
         seen.add(h);
