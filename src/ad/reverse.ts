@@ -366,7 +366,8 @@ class Unit {
       if (n.kind === "apply") {
         const r = callBackpropagator(back, this.recursiveCalls.get(n), this.bprops.get(n)!, s, n.loc);
         const flat = this.flatCalls.get(n);
-        const arms = this.branchesCalled(n);
+        // Lifting rewrites the arms in place: only an `if` whose arms no other call shares (flatCalls).
+        const arms = flat === undefined ? null : this.branchesCalled(n);
         if (arms !== null) {
           const host = this.graphs.get(g)!;
           const site: BranchSite = {

@@ -327,6 +327,23 @@ def ddf(x) = grad(grad(f))(x);`;
     for (const x of [0.3, -0.8]) expectClose(m.fn("ddf")(x), centralDiff(m.fn("df") as (x: number) => number, [x], 0), { rel: 1e-6 }, `f'' at ${x}`);
   });
 
+  it("differentiates again a gradient in which inlining made two ifs share a branch", () => {
+    // Regression: twice(g) inlines g's body twice, and the copies share g's closed `else` branch;
+    // lifting that branch's backpropagator for one if broke the other ("cannot call a Tuple").
+    const src = `def twice(g, v) = g(g(v));
+def f(x, y) = twice(|v| { let w = sin(if twice(|u| { x * y }, 0.5) < 0.5 + x { x } else { 1 }); v * w + x }, x);
+def d0(x, y) = grad(f, 0)(x, y);
+def dd(x, y) = grad(|a, b| grad(f, 0)(a, b), (0, 1))(x, y);`;
+    for (const optimize of [true, false]) {
+      const m = compile(src, { optimize });
+      for (const [x, y] of [[0.1, 0.2], [0.9, -0.4]] as const) {
+        const [dxx, dxy] = m.fn("dd")(x, y) as [number, number];
+        expectClose(dxx, centralDiff(m.fn("d0") as (x: number, y: number) => number, [x, y], 0), { rel: 1e-6 }, `∂²f/∂x² at ${x}, ${y}`);
+        expectClose(dxy, centralDiff(m.fn("d0") as (x: number, y: number) => number, [x, y], 1), { rel: 1e-6 }, `∂²f/∂x∂y at ${x}, ${y}`);
+      }
+    }
+  });
+
   it("differentiates the gradient of a function given a closure, through what the closure captured", () => {
     // Regression: the gradient of ap built when compiling, once optimized, lost the path through
     // x that the closure captured (0.7577 for 1.6759 at 0.5).

@@ -6,7 +6,8 @@
 // (the exact form of "the comparison margin is larger than the step"); otherwise FD would measure
 // a jump, not the derivative of the branch taken, and the point is rejected instead of reported.
 //
-// `npm test` runs 500 programs; `npm run fuzz:ad` (MYX_FUZZ_RUNS=10000) runs 10,000.
+// Every fifth program also has its second derivatives checked against finite differences of its
+// gradient. `npm test` runs 500 programs; `npm run fuzz:ad` (MYX_FUZZ_RUNS=10000) runs 10,000.
 // MYX_FUZZ_SEED=<n> replays a run.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -236,7 +237,9 @@ function checkProgram(e: Expr, points: readonly Point[]): Outcome {
 }
 
 function checkSource(e: Expr, src: string, points: readonly Point[]): "checked" | "rejected" {
-  const m = load(`${src}\n${oracles.map((o) => o.defs).join("\n")}`);
+  // Second derivatives cost a transform of a transform: every fifth program has them checked.
+  const secondOrder = stats.programs % 5 === 0;
+  const m = load(`${src}\n${oracles.map((o) => o.defs).join("\n")}${secondOrder ? `\n${SECOND_ORDER}` : ""}`);
   const f = m.fn("f") as (x: number, y: number) => number;
   const fail = (msg: string, p: Point): never => {
     throw new Error(`${msg}\nat (x, y) = (${p[0]}, ${p[1]}) in the program\n${src}\n`);
@@ -264,10 +267,33 @@ function checkSource(e: Expr, src: string, points: readonly Point[]): "checked" 
         if (!isClose(g, g0, { rel: 1e-9, abs: 1e-12 })) fail(`${r.name} and ${results[0]!.name} disagree on ∂f/∂${k === 0 ? "x" : "y"}: ${g} vs ${g0}`, p);
       }
     }
+    if (secondOrder) checkSecondOrder(m, p, fail);
     stats.comparisons += trace.length;
     return "checked";
   }
   return "rejected";
+}
+
+/**
+ * Second derivatives, against finite differences of the first (∂f/∂x, from grad): ∂²f/∂x² and
+ * ∂²f/∂x∂y by grad of a function that calls grad, and the mixed one again through a closure that
+ * captures the outer variable — the sensitivity of what a closure captured, one order up.
+ */
+const SECOND_ORDER = `def __dd(x, y) = grad(|a, b| grad(f, 0)(a, b), (0, 1))(x, y);
+def __ddc(x, y) = grad(|b| grad(|z| f(z, b), 0)(x), 0)(y);`;
+
+function checkSecondOrder(m: MyxModule, p: Point, fail: (msg: string, p: Point) => never): void {
+  const d0 = m.fn("__d0") as (x: number, y: number) => number;
+  const fd = ([0, 1] as const).map((k) => finiteDifference(d0, p, k));
+  if (fd.some(({ d, err }) => !Number.isFinite(d) || err > 1e-3 * (1 + Math.abs(d)))) return;
+  const [dxx, dxy] = m.fn("__dd")(p[0], p[1]) as [number, number];
+  const mixed = m.fn("__ddc")(p[0], p[1]) as number;
+  const named: [string, unknown, 0 | 1][] = [["∂²f/∂x²", dxx, 0], ["∂²f/∂x∂y", dxy, 1], ["∂²f/∂x∂y through a closure", mixed, 1]];
+  for (const [what, got, k] of named) {
+    const { d, err } = fd[k]!;
+    const tol = { rel: 1e-5, abs: 1e-7 * (1 + Math.abs(d)) + 1e-2 * err };
+    if (typeof got !== "number" || !isClose(got, d, tol)) fail(`${what} = ${String(got)}, finite differences of grad give ${d} (±${err})`, p);
+  }
 }
 
 // Points on a grid of step 1/997 in [-2, 2]: no tiny or subnormal coordinates (which fc.double
@@ -277,7 +303,7 @@ const coordinate = fc.integer({ min: -1994, max: 1994 }).map((n) => n / 997);
 const point = fc.tuple(coordinate, coordinate);
 
 describe("random programs: derivatives agree with finite differences and with each other", () => {
-  it(`holds for ${RUNS} generated programs (modes: ${oracles.map((o) => o.name).join(", ")})`, { timeout: Math.max(30_000, RUNS * 60) }, () => {
+  it(`holds for ${RUNS} generated programs (modes: ${oracles.map((o) => o.name).join(", ")})`, { timeout: Math.max(90_000, RUNS * 120) }, () => {
     fc.assert(fc.property(expr, fc.array(point, { minLength: 4, maxLength: 4 }), (e, ps) => void checkProgram(e, ps)), {
       numRuns: RUNS,
       ...(SEED === undefined ? {} : { seed: SEED }),
