@@ -180,6 +180,7 @@ function vjpClosure(jf: Value): Closure {
 export const vjp = definePrim({
   name: "vjp",
   args: [1, Infinity],
+  effect: "io",
   impl: ([f, ...xs], host) => {
     expectFunction("vjp", f!);
     return host.call(vjpClosure(jValue(f!)), xs);

@@ -43,6 +43,7 @@ export function jacobianBuiltin(name: string, of: (f: Value, host: HostContext) 
   const graph = closureGraph(name, definePrim({
     name: `${name}_at`,
     args: 2,
+    effect: "io",
     impl: ([f, x], host) => jacobianAt(of(f!, host), x!, host, name),
   }));
   return definePrim({

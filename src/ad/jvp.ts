@@ -50,6 +50,7 @@ function primalFunction(f: Closure, name: string): Primitive {
   return definePrim({
     name,
     args: arity,
+    effect: "io",
     impl: (xs, host) => primalValue(pairOf(host.call(f, [...xs.map(forwardValue), ...xs.map(zeroTangent)]))[0]),
   });
 }
@@ -96,4 +97,4 @@ function jvpImpl([f, primals, tangents]: Value[], host: HostContext): Value {
   return [primalValue(y!), userGradient(dy!, y!)];
 }
 
-export const jvp = definePrim({ name: "jvp", args: 3, impl: jvpImpl });
+export const jvp = definePrim({ name: "jvp", args: 3, effect: "io", impl: jvpImpl });

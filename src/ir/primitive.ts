@@ -36,7 +36,8 @@ export interface Primitive {
   readonly maxArgs: number;
   /**
    * Pure primitives have no effect other than their result (they may still fail); a call whose
-   * result is unused may be dropped only if it is pure and cannot fail.
+   * result is unused may be dropped only if it is pure and cannot fail. `io` acts: it prints,
+   * touches globals or files, or calls a function it is given (`map`, `jvp`, `vjp`, …), which may.
    */
   readonly effect: "none" | "may-fail" | "io";
   readonly impl: (args: Value[], host: HostContext) => Value;

@@ -90,13 +90,16 @@ const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.
 function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict: boolean, analysis: Analysis): boolean {
   // A structure, a selection or `zeros_like` is no witness: rewrites like this one bypass them.
   // A seq is, for its statements; for its value, as the seq itself is used.
+  // A structure that is a witness in turn (the graph's output, say) is one too.
   const witnessed = (n: Node, depth: number): boolean =>
-    (analysis.users.get(n) ?? []).some(({ user, index }) => {
-      if (user === made || user.graph !== made.graph) return false;
-      const p = primOf(user.inputs[0]!);
-      if (p === T.seq && index === user.inputs.length - 1) return depth < 4 && witnessed(user, depth + 1);
-      return p === T.seq || !BYPASSED.has(p!);
-    });
+    n.kind === "apply" &&
+    (n.graph.output === n ||
+      (analysis.users.get(n) ?? []).some(({ user, index }) => {
+        if (user === made || user.graph !== made.graph) return false;
+        const p = primOf(user.inputs[0]!);
+        if ((p === T.seq && index === user.inputs.length - 1) || p === T.makeTuple || p === T.makeRecord) return depth < 4 && witnessed(user, depth + 1);
+        return p === T.seq || !BYPASSED.has(p!);
+      }));
   const computedAnyway = (n: Node): boolean => n.kind !== "apply" || n.graph !== made.graph || witnessed(n, 0);
   // Another user in the same graph that takes that very item out of `made` computes it too.
   const takenElsewhere = new Set<Node>();
@@ -108,7 +111,58 @@ function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict
     const keys = p === T.recordGet && typeof k === "string" ? constValue(made.inputs[1]!) : undefined;
     if (keys !== undefined && isTuple(keys) && keys.indexOf(k!) >= 0) takenElsewhere.add(made.inputs[keys.indexOf(k!) + 2]!);
   }
+  // Computed elsewhere, an item acts where it is used, not where the structure is: two items
+  // with actions of their own could swap them ({a: print("P"), b: print("Q")}.b, then .a).
+  // Items that act only through the same calls (a value and the record of how it was computed,
+  // in AD code) cannot.
+  if (!strict && !sameActions(items.filter((n) => !isPure(n) && actsIn(n, analysis)))) return false;
   return items.every((n) => n === kept || isPure(n) || (!strict && (takenElsewhere.has(n) || computedAnyway(n))));
+}
+
+/** Whether the nodes evaluate the same applies that may act, in their own graph. */
+function sameActions(nodes: readonly Node[]): boolean {
+  if (nodes.length < 2) return true;
+  const actionsOf = (n: Node): string => {
+    if (n.kind !== "apply") return "";
+    const found: number[] = [];
+    const seen = new Set<Node>();
+    const stack: Node[] = [n];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      if (m.kind !== "apply" || m.graph !== n.graph || seen.has(m)) continue;
+      seen.add(m);
+      if (acts(m)) found.push(m.id);
+      stack.push(...m.inputs);
+    }
+    return found.sort((a, b) => a - b).join(",");
+  };
+  const first = actionsOf(nodes[0]!);
+  return nodes.every((n) => actionsOf(n) === first);
+}
+
+/** Per analysis (so per round), whether evaluating each node may act: print, or call a function. */
+const actions = new WeakMap<Analysis, Map<Node, boolean>>();
+
+/** Whether `n` or what it computes in its own graph may act; memoized, without recursion. */
+function actsIn(n: Node, analysis: Analysis): boolean {
+  let memo = actions.get(analysis);
+  if (memo === undefined) actions.set(analysis, (memo = new Map()));
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const m = stack[stack.length - 1]!;
+    if (m.kind !== "apply" || memo.has(m)) {
+      stack.pop();
+      continue;
+    }
+    const pending = m.inputs.filter((x) => x.kind === "apply" && x.graph === m.graph && !memo.has(x));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    memo.set(m, acts(m) || m.inputs.some((x) => memo.get(x) === true));
+  }
+  return memo.get(n) === true;
 }
 
 /** `record_get(make_record(("a", "b"), va, vb), "b")` is vb. */

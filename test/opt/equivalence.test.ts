@@ -417,6 +417,23 @@ describe("known differences between optimized and unoptimized derivatives", () =
     expect(printed[0]).toEqual(printed[1]);
   });
 
+  // Regressions (fixed: jvp, vjp, jacobian and hessian call the function they are given, so they
+  // act like map; two items that act on their own keep the structure): the prints swapped.
+  //   def t(x) { let a = hp(x); jvp(fp, x, 1)[1] + a }  printed F before E;
+  //   def k(x) { let t = {a: hp(x), b: hq(x)}; t.b * t.a }  grad(k)(2) printed Q before P.
+  it("prints keep their order around jvp and vjp, and in a record taken apart under grad", () => {
+    const src = `def hp(x) { print("P"); x }
+def hq(x) { print("Q"); x }
+def fp(x) { print("F"); x * x }
+def t(x) { let a = hp(x); jvp(fp, x, 1)[1] + a }
+def u(x) { let a = hp(x); vjp(fp, x)[0] + a }
+def k(x) { let r = {a: hp(x), b: hq(x)}; r.b * r.a }
+print(t(2), u(2), grad(k)(2));`;
+    const printed = (optimize: boolean): string => compile(src, { optimize }).run();
+    expect(printed(true)).toBe("P\nF\nP\nF\nP\nQ\n6 6 4\n");
+    expect(printed(true)).toBe(printed(false));
+  });
+
   // Regression (fixed with the one above: a use by a structure, a selection or zeros_like, which
   // rewrites bypass, no longer counts as computing the item anyway): the failure was lost.
   //   def h(x) = where(false, x + "s", x);  grad(h)(2)  expected an error, gave 1.
