@@ -116,7 +116,16 @@ function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict
   // Items that act only through the same calls (a value and the record of how it was computed,
   // in AD code) cannot.
   if (!strict && !sameActions(items.filter((n) => !isPure(n) && actsIn(n, analysis)))) return false;
-  return items.every((n) => n === kept || isPure(n) || (!strict && (takenElsewhere.has(n) || computedAnyway(n))));
+  // What a backpropagator returns, `(env, ∂x…)`, holds sensitivities: one that cannot act is
+  // dropped, as is the derivative code it would run (a failure there would be AD's own).
+  const sensitivities = primOf(made.inputs[0]!) === T.makeTuple && made.inputs[1] !== undefined && isEnv(made.inputs[1]);
+  const droppable = (n: Node): boolean => takenElsewhere.has(n) || computedAnyway(n) || (sensitivities && !actsIn(n, analysis));
+  return items.every((n) => n === kept || isPure(n) || (!strict && droppable(n)));
+}
+
+/** An environment: `newenv`, or one `env_set` makes. */
+function isEnv(n: Node): boolean {
+  return constValue(n) instanceof EnvValue || callOf(n, D.envSet) !== null;
 }
 
 /** Whether the nodes evaluate the same applies that may act, in their own graph. */

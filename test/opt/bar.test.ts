@@ -10,6 +10,7 @@ import { isConstantGraph, type Graph } from "../../src/ir/graph.js";
 import { analyze } from "../../src/ir/manager.js";
 import { optimize } from "../../src/opt/optimize.js";
 import { irStats } from "../../src/cli/stats.js";
+import { printGraphs } from "../../src/ir/print.js";
 
 function optimizedGradient(source: string, fn: string) {
   const { module } = frontEnd(source, { filename: "bar.myx" });
@@ -76,6 +77,15 @@ describe("the optimized gradient of straight-line code", () => {
     expect(affine.grad).toMatchObject({ graphs: 1, closures: 0, calls: 0 });
     const composed = statsOf(`def compose(f, g) = |x| f(g(x));\ndef h(x) = compose(|u| sin(u) * u, |v| v * v + 1)(x);`, "h");
     expect(composed.grad).toMatchObject({ graphs: 1, closures: 0, calls: 0 });
+  });
+
+  it("computes no sensitivity for an argument the gradient is not taken for", () => {
+    // The backpropagator returns (env, ∂x, ∂y); grad(f, 0) takes ∂x, and ∂y's derivative code
+    // (cos(y) here, a matrix product in bench W4) goes with the rest of the tuple.
+    const { module } = frontEnd(`def f(x, y) = x * sin(y);\ndef d0(x, y) = grad(f, 0)(x, y);`, { filename: "bar.myx" });
+    const text = printGraphs(module.defs.get("d0")!);
+    expect(text).toContain("sin(");
+    expect(text).not.toContain("cos(");
   });
 
   it("makes grad(grad(f)) of straight-line code one graph as well", () => {
