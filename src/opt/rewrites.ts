@@ -10,15 +10,12 @@ import { isPure } from "../ir/purity.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
-import { EnvKey, EnvValue, isPrimitive, isTuple, Tensor, type Value } from "../ir/values.js";
+import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../ir/values.js";
+import { computedFor, mayAct, othersDroppable } from "./effects.js";
+import { callOf, constValue, primOf } from "./match.js";
 
 export type Rewrite = (a: Apply, analysis: Analysis) => Node | null;
 
-const primOf = (n: Node): Primitive | null =>
-  n.kind === "constant" && !isGraph(n.value) && isPrimitive(n.value) ? n.value : null;
-/** `n` if it is an application of `p`. */
-const callOf = (n: Node, p: Primitive): Apply | null => (n.kind === "apply" && primOf(n.inputs[0]!) === p ? n : null);
-const constValue = (n: Node): Value | undefined => (n.kind === "constant" && !isGraph(n.value) ? n.value : undefined);
 const isEmptyEnv = (n: Node): boolean => {
   const v = constValue(n);
   return v instanceof EnvValue && v.entries.size === 0;
@@ -75,103 +72,6 @@ function arithmetic(a: Apply, analysis: Analysis): Node | null {
     return inner !== null && numeric(inner.inputs[1]!, inner, analysis) ? inner.inputs[1]! : null;
   }
   return null;
-}
-
-/**
- * Taking one item of `made`, a structure built right there, drops the others — only when that
- * loses nothing a user would see: each cannot fail or act, or (in what AD builds, not `strict`)
- * is computed anyway: taken out of `made` by another user too, used by another in the same
- * graph, or living in a graph of its own. The values AD pairs with backpropagators, and the
- * items of what a backpropagator returns, are of that kind; a print or a failing expression
- * that only a structure keeps is not.
- */
-const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.where, D.zerosLikePrim]);
-
-function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict: boolean, analysis: Analysis): boolean {
-  // A structure, a selection or `zeros_like` is no witness: rewrites like this one bypass them.
-  // A seq is, for its statements; for its value, as the seq itself is used.
-  // A structure that is a witness in turn (the graph's output, say) is one too.
-  const witnessed = (n: Node, depth: number): boolean =>
-    n.kind === "apply" &&
-    (n.graph.output === n ||
-      (analysis.users.get(n) ?? []).some(({ user, index }) => {
-        if (user === made || user.graph !== made.graph) return false;
-        const p = primOf(user.inputs[0]!);
-        if ((p === T.seq && index === user.inputs.length - 1) || p === T.makeTuple || p === T.makeRecord) return depth < 4 && witnessed(user, depth + 1);
-        return p === T.seq || !BYPASSED.has(p!);
-      }));
-  const computedAnyway = (n: Node): boolean => n.kind !== "apply" || n.graph !== made.graph || witnessed(n, 0);
-  // Another user in the same graph that takes that very item out of `made` computes it too.
-  const takenElsewhere = new Set<Node>();
-  for (const { user } of analysis.users.get(made) ?? []) {
-    if (user.graph !== made.graph || user.inputs[1] !== made) continue;
-    const k = user.inputs[2] === undefined ? undefined : constValue(user.inputs[2]);
-    const p = primOf(user.inputs[0]!);
-    if (p === T.tupleGet && typeof k === "number" && made.inputs[k + 1] !== undefined) takenElsewhere.add(made.inputs[k + 1]!);
-    const keys = p === T.recordGet && typeof k === "string" ? constValue(made.inputs[1]!) : undefined;
-    if (keys !== undefined && isTuple(keys) && keys.indexOf(k!) >= 0) takenElsewhere.add(made.inputs[keys.indexOf(k!) + 2]!);
-  }
-  // Computed elsewhere, an item acts where it is used, not where the structure is: two items
-  // with actions of their own could swap them ({a: print("P"), b: print("Q")}.b, then .a).
-  // Items that act only through the same calls (a value and the record of how it was computed,
-  // in AD code) cannot.
-  if (!strict && !sameActions(items.filter((n) => !isPure(n) && actsIn(n, analysis)))) return false;
-  // What a backpropagator returns, `(env, ∂x…)`, holds sensitivities: one that cannot act is
-  // dropped, as is the derivative code it would run (a failure there would be AD's own).
-  const sensitivities = primOf(made.inputs[0]!) === T.makeTuple && made.inputs[1] !== undefined && isEnv(made.inputs[1]);
-  const droppable = (n: Node): boolean => takenElsewhere.has(n) || computedAnyway(n) || (sensitivities && !actsIn(n, analysis));
-  return items.every((n) => n === kept || isPure(n) || (!strict && droppable(n)));
-}
-
-/** An environment: `newenv`, or one `env_set` makes. */
-function isEnv(n: Node): boolean {
-  return constValue(n) instanceof EnvValue || callOf(n, D.envSet) !== null;
-}
-
-/** Whether the nodes evaluate the same applies that may act, in their own graph. */
-function sameActions(nodes: readonly Node[]): boolean {
-  if (nodes.length < 2) return true;
-  const actionsOf = (n: Node): string => {
-    if (n.kind !== "apply") return "";
-    const found: number[] = [];
-    const seen = new Set<Node>();
-    const stack: Node[] = [n];
-    while (stack.length > 0) {
-      const m = stack.pop()!;
-      if (m.kind !== "apply" || m.graph !== n.graph || seen.has(m)) continue;
-      seen.add(m);
-      if (acts(m)) found.push(m.id);
-      stack.push(...m.inputs);
-    }
-    return found.sort((a, b) => a - b).join(",");
-  };
-  const first = actionsOf(nodes[0]!);
-  return nodes.every((n) => actionsOf(n) === first);
-}
-
-/** Per analysis (so per round), whether evaluating each node may act: print, or call a function. */
-const actions = new WeakMap<Analysis, Map<Node, boolean>>();
-
-/** Whether `n` or what it computes in its own graph may act; memoized, without recursion. */
-function actsIn(n: Node, analysis: Analysis): boolean {
-  let memo = actions.get(analysis);
-  if (memo === undefined) actions.set(analysis, (memo = new Map()));
-  const stack: Node[] = [n];
-  while (stack.length > 0) {
-    const m = stack[stack.length - 1]!;
-    if (m.kind !== "apply" || memo.has(m)) {
-      stack.pop();
-      continue;
-    }
-    const pending = m.inputs.filter((x) => x.kind === "apply" && x.graph === m.graph && !memo.has(x));
-    if (pending.length > 0) {
-      stack.push(...pending);
-      continue;
-    }
-    stack.pop();
-    memo.set(m, acts(m) || m.inputs.some((x) => memo.get(x) === true));
-  }
-  return memo.get(n) === true;
 }
 
 /** `record_get(make_record(("a", "b"), va, vb), "b")` is vb. */
@@ -244,42 +144,6 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
     return apply(a.graph, [a.inputs[0]!, ...kept, last], a.loc);
   }
   return null;
-}
-
-/** The applies `from` evaluates in its own graph, itself included; null past a bound. */
-function cone(from: Apply): Set<Apply> | null {
-  const seen = new Set<Apply>();
-  const stack: Node[] = [from];
-  while (stack.length > 0) {
-    const m = stack.pop()!;
-    if (m.kind !== "apply" || m.graph !== from.graph || seen.has(m)) continue;
-    if (seen.size >= 64) return null;
-    seen.add(m);
-    stack.push(...m.inputs);
-  }
-  return seen;
-}
-
-/** An apply that may print or call a function (which may): not merely fail. */
-const acts = (m: Apply): boolean => primOf(m.inputs[0]!)?.effect === "io" || primOf(m.inputs[0]!) === null;
-
-function mayAct(e: Node): boolean {
-  if (e.kind !== "apply") return false;
-  const all = cone(e);
-  return all === null || [...all].some(acts);
-}
-
-/**
- * Whether `seq(e, n)` may be `n`: n reaches e among its inputs in its own graph, so evaluates it
- * anyway, and nothing else n evaluates (beside what e does) can act, so e still comes before every
- * action. Which of two failures comes first may change, as when inlining (inline.ts). A bounded
- * search: what it cannot decide is kept.
- */
-function computedFor(n: Node, e: Node): boolean {
-  if (n.kind !== "apply" || e.kind !== "apply" || e.graph !== n.graph) return false;
-  const [all, first] = [cone(n), cone(e)];
-  if (all === null || first === null || !all.has(e)) return false;
-  return [...all].every((m) => first.has(m) || !acts(m));
 }
 
 /** `seq(a…, f)(x…)` is `seq(a…, f(x…))`: a before x either way, and the call's callee is then f itself. */
