@@ -12,8 +12,11 @@ import * as T from "../ir/prims/structural.js";
 import { EnvValue, isTuple } from "../ir/values.js";
 import { callOf, constValue, primOf } from "./match.js";
 
-/** Uses that rewrites like the structural ones bypass: no witness that a node is computed. */
-const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.where, D.zerosLikePrim]);
+/**
+ * Uses that rewrites bypass — the structural ones, `add_sens` of a zero, `env_get` of another
+ * key — so no witness that a node is computed.
+ */
+const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.where, D.zerosLikePrim, D.envSet]);
 
 /**
  * Taking one item of `made`, a structure built right there, drops the others — only when that

@@ -118,6 +118,12 @@ describe("items a tuple, record or where rewrite leaves out", () => {
       return op(T.makeTuple, op(T.tupleGet, op(T.makeTuple, x, p), 0), p);
     };
     expect(run(usedTwice, [1], "unit")).toEqual({ value: [1, UNIT], printed: ["hi"] });
+    // Nor is an env_set that an env_get with another key looks past.
+    expect(String(run((op, x) => {
+      const bad = op(S.add, x, "s");
+      const env = op(D.envSet, EnvValue.empty, new EnvKey(x), bad);
+      return op(T.makeTuple, op(T.tupleGet, op(T.makeTuple, x, bad), 0), op(D.envGet, env, new EnvKey(bad), 0));
+    }, [1], "unit").value)).toMatch(/expects Num or Array operands/);
     // Another use that only a structure, a selection or zeros_like makes is no witness: those go.
     expect(String(run((op, x) => {
       const bad = op(S.add, x, "s");
