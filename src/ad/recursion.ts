@@ -14,8 +14,7 @@
 // inlined into a caller that calls its result right away it leaves no closure either. The
 // records nest as the calls did; the backward pass is one recursive graph, as the forward is.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
-import type { Analysis } from "../ir/manager.js";
-import { analyze } from "../ir/manager.js";
+import { analyze, type Analysis } from "../ir/manager.js";
 import { makeTuple, tupleGet } from "../ir/prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { isPrimCall } from "./loops.js";

@@ -70,20 +70,14 @@ function isEnv(n: Node): boolean {
 /** Whether the nodes evaluate the same applies that may act, in their own graph. */
 function sameActions(nodes: readonly Node[]): boolean {
   if (nodes.length < 2) return true;
-  const actionsOf = (n: Node): string => {
-    if (n.kind !== "apply") return "";
-    const found: number[] = [];
-    const seen = new Set<Node>();
-    const stack: Node[] = [n];
-    while (stack.length > 0) {
-      const m = stack.pop()!;
-      if (m.kind !== "apply" || m.graph !== n.graph || seen.has(m)) continue;
-      seen.add(m);
-      if (acts(m)) found.push(m.id);
-      stack.push(...m.inputs);
-    }
-    return found.sort((a, b) => a - b).join(",");
-  };
+  const actionsOf = (n: Node): string =>
+    n.kind !== "apply"
+      ? ""
+      : [...cone(n, Infinity)!]
+          .filter(acts)
+          .map((m) => m.id)
+          .sort((a, b) => a - b)
+          .join(",");
   const first = actionsOf(nodes[0]!);
   return nodes.every((n) => actionsOf(n) === first);
 }
@@ -113,14 +107,14 @@ function actsIn(n: Node, analysis: Analysis): boolean {
   return memo.get(n) === true;
 }
 
-/** The applies `from` evaluates in its own graph, itself included; null past a bound. */
-function cone(from: Apply): Set<Apply> | null {
+/** The applies `from` evaluates in its own graph, itself included; null past `bound` of them. */
+function cone(from: Apply, bound = 64): Set<Apply> | null {
   const seen = new Set<Apply>();
   const stack: Node[] = [from];
   while (stack.length > 0) {
     const m = stack.pop()!;
     if (m.kind !== "apply" || m.graph !== from.graph || seen.has(m)) continue;
-    if (seen.size >= 64) return null;
+    if (seen.size >= bound) return null;
     seen.add(m);
     stack.push(...m.inputs);
   }
@@ -128,7 +122,7 @@ function cone(from: Apply): Set<Apply> | null {
 }
 
 /** An apply that may print or call a function (which may): not merely fail. */
-const acts = (m: Apply): boolean => primOf(m.inputs[0]!)?.effect === "io" || primOf(m.inputs[0]!) === null;
+export const acts = (m: Apply): boolean => primOf(m.inputs[0]!)?.effect === "io" || primOf(m.inputs[0]!) === null;
 
 export function mayAct(e: Node): boolean {
   if (e.kind !== "apply") return false;

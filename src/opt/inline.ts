@@ -6,8 +6,8 @@ import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, new
 import { seq } from "../ir/prims/structural.js";
 import { isPure } from "../ir/purity.js";
 import type { Analysis } from "../ir/manager.js";
+import { acts } from "./effects.js";
 import type { Rewriter } from "./rewriter.js";
-import { isPrimitive } from "../ir/values.js";
 
 /** What the inliner knows of the round's graphs besides the analysis. */
 export interface InlineContext {
@@ -140,10 +140,5 @@ function actsBefore(g: Graph, p: Node, analysis: Analysis): boolean {
       }
     }
   }
-  return (analysis.applies.get(g) ?? []).some((a) => !reached.has(a) && mayAct(a));
-}
-
-function mayAct(a: Apply): boolean {
-  const callee = a.inputs[0]!;
-  return callee.kind !== "constant" || isGraph(callee.value) || !isPrimitive(callee.value) || callee.value.effect === "io";
+  return (analysis.applies.get(g) ?? []).some((a) => !reached.has(a) && acts(a));
 }

@@ -148,6 +148,11 @@ export const tupleSet = definePrim({
   },
 });
 
+/** `r` with its k-th field replaced by `v`. */
+function withField(r: RecordValue, k: number, v: Value): RecordValue {
+  return new RecordValue(r.keys, r.values.map((x, j) => (j === k ? v : x)));
+}
+
 /** `record_set(r, name, v)`: `r` with one field replaced. */
 export const recordSet = definePrim({
   name: "record_set",
@@ -155,7 +160,7 @@ export const recordSet = definePrim({
   impl: ([r, key, v]) => {
     if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set of ${aTypeName(r!)}`);
     const name = expectString("record_set", key!);
-    return new RecordValue(r.keys, r.values.map((x, i) => (r.keys[i] === name ? v! : x)));
+    return withField(r, r.keys.indexOf(name), v!);
   },
 });
 
@@ -172,11 +177,11 @@ export const recordAdd = definePrim({
     const name = expectString("record_add", key!);
     if (x instanceof RecordValue && y instanceof RecordValue && x.keys.length === y.keys.length) {
       const i = x.keys.indexOf(name);
-      if (i >= 0) return new RecordValue(x.keys, x.values.map((u, k) => (k === i ? addSens(u, v!) : u)));
+      if (i >= 0) return withField(x, i, addSens(x.values[i]!, v!));
     }
     const zero = zerosLike(y!);
     if (!(zero instanceof RecordValue)) throw new PrimError(`internal: record_add into ${aTypeName(y!)}`);
-    return addSens(x!, new RecordValue(zero.keys, zero.values.map((u, k) => (zero.keys[k] === name ? v! : u))));
+    return addSens(x!, withField(zero, zero.keys.indexOf(name), v!));
   },
 });
 
@@ -209,8 +214,7 @@ export const recordSetAt = definePrim({
   args: 3,
   impl: ([r, i, v]) => {
     if (!(r instanceof RecordValue)) throw new PrimError(`internal: record_set_at of ${aTypeName(r!)}`);
-    const k = expectNum("record_set_at", i!);
-    return new RecordValue(r.keys, r.values.map((x, j) => (j === k ? v! : x)));
+    return withField(r, expectNum("record_set_at", i!), v!);
   },
 });
 
