@@ -8,6 +8,7 @@
 // its free variables become parameters of a wrapper graph W that is never run, so that
 // `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
+import { capturedAs } from "../ir/captures.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
 import { PrimError } from "../ir/primitive.js";
@@ -154,10 +155,14 @@ class Unit {
   /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
   private readonly loopOf = new Map<Graph, { readonly shape: LoopShape; readonly images: LoopImages }>();
 
+  /** The graph the unit is for, the first member. */
+  private readonly root: Graph;
+
   constructor(
     private readonly analysis: Analysis,
     members: readonly Graph[],
   ) {
+    this.root = members[0]!;
     for (const g of members) {
       const shape = loopShape(g, analysis);
       if (shape !== null && members.includes(shape.body) && members.includes(shape.exit)) {
@@ -217,6 +222,15 @@ class Unit {
   /** What a caller outside the unit calls for member `g`: its J image, or its wrapper when recursive. */
   entry(g: Graph): Graph {
     return this.recursions.get(g)?.wrapper ?? this.graphs.get(g)!;
+  }
+
+  /**
+   * The environment key of `fv`, captured by `closure`. The root is differentiated as a closure
+   * value: its environment goes back to code that names what a copy's captured nodes stand in
+   * for (see captures.ts). Inside the unit, keys need only agree.
+   */
+  private key(closure: Graph, fv: Node): Node {
+    return constant(new EnvKey(closure === this.root ? capturedAs(closure, fv) : fv));
   }
 
   map(primal: Node, j: Node): void {
@@ -387,7 +401,7 @@ class Unit {
         // The closure made here hands back an environment: unpack it into what it captured.
         const made = n.value as Graph;
         for (const fv of this.analysis.freeVariables.get(made) ?? []) {
-          contribute(fv, applyPrim(back, envGet, [s, constant(new EnvKey(fv)), zeroFor(fv)], null));
+          contribute(fv, applyPrim(back, envGet, [s, this.key(made, fv), zeroFor(fv)], null));
         }
       }
     }
@@ -406,7 +420,7 @@ class Unit {
     let env: Node = constant(EnvValue.empty);
     for (const fv of this.analysis.freeVariables.get(g) ?? []) {
       const s = total(fv);
-      if (s !== null) env = applyPrim(back, envSet, [env, constant(new EnvKey(fv)), s], null);
+      if (s !== null) env = applyPrim(back, envSet, [env, this.key(g, fv), s], null);
     }
     const dparams = g.parameters.map((p) => total(p) ?? zeroFor(p));
     back.output = applyPrim(back, makeTuple, [env, ...dparams], null);

@@ -19,7 +19,8 @@ export function isPure(n: Node): boolean {
   return true;
 }
 
-function pureCallee(a: Apply): boolean {
+/** A call that can neither fail nor act, whatever its arguments. */
+export function pureCallee(a: Apply): boolean {
   const callee = a.inputs[0];
   if (callee === undefined || callee.kind !== "constant") return false;
   const v = callee.value;

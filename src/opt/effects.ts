@@ -2,10 +2,10 @@
 // or call a function, which may), and which are computed anyway, whatever the rewrite does.
 // Failures count for less than actions: which of two failures is reported first may change (as
 // when inlining), whether the program fails may not.
-import type { Apply, Node } from "../ir/graph.js";
+import { isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import type { Primitive } from "../ir/primitive.js";
-import { isPure } from "../ir/purity.js";
+import { isPure, pureCallee } from "../ir/purity.js";
 import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
@@ -18,15 +18,27 @@ import { callOf, constValue, primOf } from "./match.js";
  */
 const BYPASSED = new Set<Primitive>([T.makeTuple, T.makeRecord, T.switchPrim, S.where, D.zerosLikePrim, D.envSet]);
 
+/** Of those, the ones a rewrite bypasses without seeing to the order of what it drops, as itemsKept does. */
+const UNORDERED = new Set<Primitive>([D.zerosLikePrim, D.envSet]);
+
 /**
- * Taking one item of `made`, a structure built right there, drops the others — only when that
- * loses nothing a user would see: each cannot fail or act, or (in what AD builds, not `strict`)
- * is computed anyway: taken out of `made` by another user too, used by another in the same
- * graph, or living in a graph of its own. The values AD pairs with backpropagators, and the
- * items of what a backpropagator returns, are of that kind; a print or a failing expression
- * that only a structure keeps is not.
+ * Taking `kept`, one item of `made` (a structure built right there, or a `where` on a constant),
+ * leaves out the others, but not what a user would see. Returns the items to evaluate, in their
+ * order, `kept` among them; the caller sequences them (`seq(a, kept, b, kept)`). Null if the
+ * structure must stay.
+ *
+ * Left out freely: what cannot fail or act, what another graph computes, and what was evaluated
+ * before (evaluatedBefore), so that nothing is left to do. In the program (`strict`), anything
+ * else keeps the structure, and so does a `kept` with users of its own or a structure taken
+ * apart elsewhere too: J must see the uses as written, or it sums sensitivities in another
+ * order. In what AD builds, an item that may fail but not act is left out if it is computed
+ * anyway — taken out of `made` by another user too, used by another in the same graph — or holds
+ * a sensitivity in what a backpropagator returns (its failure would be AD's own); if not, the
+ * structure stays. An item that acts stays in the seq, unless it is computed anyway and `kept`
+ * does all it does (a value and the record of how it was computed): then it acts within kept,
+ * which is in order if nothing else acting stays.
  */
-export function othersDroppable(made: Apply, items: readonly Node[], kept: Node, strict: boolean, analysis: Analysis): boolean {
+export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: Apply, strict: boolean, analysis: Analysis): readonly Node[] | null {
   // A use is a witness unless a rewrite can bypass it (BYPASSED); a seq is one for its
   // statements, and for its value as far as the seq itself is witnessed; so is a structure (it
   // may be the graph's output).
@@ -39,7 +51,6 @@ export function othersDroppable(made: Apply, items: readonly Node[], kept: Node,
         if ((p === T.seq && index === user.inputs.length - 1) || p === T.makeTuple || p === T.makeRecord) return depth < 4 && witnessed(user, depth + 1);
         return p === T.seq || !BYPASSED.has(p!);
       }));
-  const computedAnyway = (n: Node): boolean => n.kind !== "apply" || n.graph !== made.graph || witnessed(n, 0);
   // Another user in the same graph that takes that very item out of `made` computes it too.
   const takenElsewhere = new Set<Node>();
   for (const { user } of analysis.users.get(made) ?? []) {
@@ -50,36 +61,119 @@ export function othersDroppable(made: Apply, items: readonly Node[], kept: Node,
     const keys = p === T.recordGet && typeof k === "string" ? constValue(made.inputs[1]!) : undefined;
     if (keys !== undefined && isTuple(keys) && keys.indexOf(k!) >= 0) takenElsewhere.add(made.inputs[keys.indexOf(k!) + 2]!);
   }
-  // Computed elsewhere, an item acts where it is used, not where the structure is: two items
-  // with actions of their own could swap them ({a: print("P"), b: print("Q")}.b, then .a).
-  // Items that act only through the same calls (a value and the record of how it was computed,
-  // in AD code) cannot.
-  if (!strict && !sameActions(items.filter((n) => !isPure(n) && actsIn(n, analysis)))) return false;
-  // What a backpropagator returns, `(env, ∂x…)`, holds sensitivities: one that cannot act is
-  // dropped, as is the derivative code it would run (a failure there would be AD's own).
+  // In the program, `kept` takes the users of `at`: J then sums its sensitivity over them in
+  // another grouping, unless they were its only ones (through `made`, taken apart only there).
+  const onlyUser = (n: Node, user: Apply): boolean => (analysis.users.get(n) ?? []).every((u) => u.user === user);
+  if (strict && kept.kind !== "constant" && !(onlyUser(kept, made) && onlyUser(made, at))) return null;
   const sensitivities = primOf(made.inputs[0]!) === T.makeTuple && made.inputs[1] !== undefined && isEnv(made.inputs[1]);
-  const droppable = (n: Node): boolean => takenElsewhere.has(n) || computedAnyway(n) || (sensitivities && !actsIn(n, analysis));
-  return items.every((n) => n === kept || isPure(n) || (!strict && droppable(n)));
+  const keptEvaluates = kept.kind === "apply" && kept.graph === made.graph ? cone(kept) : new Set<Apply>();
+  let before: ReadonlySet<Node> | undefined;
+  const stay: Node[] = [];
+  // Acting items whose actions `kept` does: left out, they act within kept, in order only if no
+  // other acting item stays.
+  const withKept: Node[] = [];
+  // Making a closure evaluates the nodes it captures: those that may act are what such an item
+  // does. (Those that may only fail are left to where else they are used, as before closures
+  // were looked into.)
+  const parts = items.flatMap((m) => (m === kept ? [m] : (capturedBy(m, made.graph, analysis)?.filter((n) => n === m || mayAct(n)) ?? [m])));
+  for (const n of parts) {
+    if (n === kept || isConstantGraph(n)) {
+      stay.push(n);
+      continue;
+    }
+    // What another graph computes was ordered there.
+    if (isPure(n) || n.kind !== "apply" || n.graph !== made.graph) continue;
+    const anyway = !strict && (sensitivities || takenElsewhere.has(n) || witnessed(n, 0));
+    if (anyway && !actsIn(n, analysis)) continue;
+    // What was evaluated before `at` is done: it matters no more where n is.
+    const rest = left(n, before === undefined ? (before = evaluatedBefore(at, analysis)) : before);
+    if (!rest.acts && (!rest.fails || anyway)) continue;
+    // In the program, a seq would change the uses J sees, so the order of the sums it writes.
+    // In AD code, a failure that may happen elsewhere: rather keep the structure, which later
+    // rounds may still see through.
+    if (strict || !rest.acts) return null;
+    (anyway && allIn(cone(n), keptEvaluates) ? withKept : stay).push(n);
+  }
+  const ordered = withKept.length > 0 && stay.some((n) => n !== kept && mayAct(n)) ? parts.filter((n) => stay.includes(n) || withKept.includes(n)) : stay;
+  return ordered.length > 1 && at.graph !== made.graph ? null : ordered;
+}
+
+/** Whether every apply in `nodes` that may act is in `within`; no if either is unknown (null). */
+function allIn(nodes: ReadonlySet<Apply> | null, within: ReadonlySet<Apply> | null): boolean {
+  return nodes !== null && within !== null && [...nodes].every((m) => within.has(m) || !acts(m));
+}
+
+/** What evaluating `n` may still do, when what `done` holds is evaluated already: act, fail. */
+export function left(n: Apply, done: ReadonlySet<Node>, bound = 64): { readonly acts: boolean; readonly fails: boolean } {
+  let [acting, failing] = [false, false];
+  const seen = new Set<Apply>();
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (m.kind !== "apply" || m.graph !== n.graph || seen.has(m) || done.has(m)) continue;
+    // Past the bound, what is left is unknown: anything.
+    if (seen.size >= bound) return { acts: true, fails: true };
+    seen.add(m);
+    acting ||= acts(m);
+    failing ||= !pureCallee(m);
+    stack.push(...m.inputs);
+  }
+  return { acts: acting, fails: failing };
+}
+
+/**
+ * What is evaluated before `at` in its graph, in the VM's order (vm/linearize.ts): post-order
+ * from the output, the callee and then the arguments left to right; a closure, the nodes it
+ * captures (as of `analysis`). Those come in an order rewrites of the closure's body may change,
+ * so of what is evaluated while capturing `at`, nothing counts. Nor does what `zeros_like` and
+ * `env_set` evaluate, which rewrites bypass without asking. Empty if unknown: `at` not reached,
+ * or only past a bound.
+ */
+export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): ReadonlySet<Node> {
+  const order: Node[] = [];
+  const entered = new Set<Node>();
+  const stack: { readonly node: Node; readonly deps: readonly Node[]; next: number }[] = [];
+  // Closures being captured, and where the outermost began in `order`.
+  let [closures, capturing] = [0, 0];
+  let entering: Node | null = at.graph.output;
+  while (order.length < bound) {
+    const n = entering;
+    entering = null;
+    if (n === at) return new Set(closures === 0 ? order : order.slice(0, capturing));
+    if (n !== null && !entered.has(n)) {
+      entered.add(n);
+      const deps = n.kind === "apply" && n.graph === at.graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, at.graph, analysis);
+      if (deps !== null) {
+        if (n.kind === "constant" && closures++ === 0) capturing = order.length;
+        stack.push({ node: n, deps, next: 0 });
+      }
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) break;
+    if (top.next < top.deps.length) {
+      entering = top.deps[top.next++]!;
+      continue;
+    }
+    stack.pop();
+    order.push(top.node);
+    if (top.node.kind === "constant") closures--;
+  }
+  return new Set();
+}
+
+/**
+ * The nodes of `graph` the closure `n` captures, which making it evaluates, if n is one; null if
+ * not. A graph made this round, which `analysis` does not know, gives `[n]`: unknown.
+ */
+export function capturedBy(n: Node, graph: Graph, analysis: Analysis): readonly Node[] | null {
+  if (n.kind !== "constant" || !isGraph(n.value)) return null;
+  const fvs = analysis.freeVariables.get(n.value);
+  return fvs === undefined ? [n] : fvs.filter((v) => v.kind === "apply" && v.graph === graph);
 }
 
 /** An environment: `newenv`, or one `env_set` makes. */
 function isEnv(n: Node): boolean {
   return constValue(n) instanceof EnvValue || callOf(n, D.envSet) !== null;
-}
-
-/** Whether the nodes evaluate the same applies that may act, in their own graph. */
-function sameActions(nodes: readonly Node[]): boolean {
-  if (nodes.length < 2) return true;
-  const actionsOf = (n: Node): string =>
-    n.kind !== "apply"
-      ? ""
-      : [...cone(n, Infinity)!]
-          .filter(acts)
-          .map((m) => m.id)
-          .sort((a, b) => a - b)
-          .join(",");
-  const first = actionsOf(nodes[0]!);
-  return nodes.every((n) => actionsOf(n) === first);
 }
 
 /** Per analysis (so per round), whether evaluating each node may act: print, or call a function. */
@@ -131,14 +225,34 @@ export function mayAct(e: Node): boolean {
 }
 
 /**
- * Whether `seq(e, n)` may be `n`: n reaches e among its inputs in its own graph, so evaluates it
- * anyway, and nothing else n evaluates (beside what e does) can act, so e still comes before every
- * action. Which of two failures comes first may change, as when inlining (inline.ts). A bounded
- * search: what it cannot decide is kept.
+ * Whether `seq(e, n)` may be `n`: n evaluates e, acts only through e, and evaluates nothing
+ * that acts before it enters e (post-order, inputs left to right), so what e does still comes
+ * first and in its own order. Which of two failures comes first may change, as when inlining
+ * (inline.ts). A bounded search: what it cannot decide is kept.
  */
-export function computedFor(n: Node, e: Node): boolean {
+export function computedFor(n: Node, e: Node, bound = 64): boolean {
   if (n.kind !== "apply" || e.kind !== "apply" || e.graph !== n.graph) return false;
-  const [all, first] = [cone(n), cone(e)];
-  if (all === null || first === null || !all.has(e)) return false;
-  return [...all].every((m) => first.has(m) || !acts(m));
+  const first = cone(e);
+  if (first === null) return false;
+  const done = new Set<Node>();
+  const stack: { readonly node: Apply; next: number }[] = [{ node: n, next: 0 }];
+  let reached = false;
+  while (stack.length > 0 && done.size < bound) {
+    const top = stack[stack.length - 1]!;
+    if (top.node === e) {
+      stack.pop();
+      reached = true;
+      for (const m of first) done.add(m);
+      continue;
+    }
+    if (top.next < top.node.inputs.length) {
+      const m = top.node.inputs[top.next++]!;
+      if (m.kind === "apply" && m.graph === n.graph && !done.has(m)) stack.push({ node: m, next: 0 });
+      continue;
+    }
+    stack.pop();
+    done.add(top.node);
+    if (acts(top.node)) return false;
+  }
+  return reached && stack.length === 0;
 }

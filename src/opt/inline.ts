@@ -3,10 +3,11 @@
 // copied with it, so the copies close over the caller's copies. Calling a closure built in the
 // same graph is the same operation (beta reduction): its free variables are already visible there.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { noteCopy } from "../ir/captures.js";
 import { seq } from "../ir/prims/structural.js";
 import { isPure } from "../ir/purity.js";
 import type { Analysis } from "../ir/manager.js";
-import { acts } from "./effects.js";
+import { acts, capturedBy, mayAct } from "./effects.js";
 import type { Rewriter } from "./rewriter.js";
 
 /** What the inliner knows of the round's graphs besides the analysis. */
@@ -90,7 +91,10 @@ export function copyBody(g: Graph, host: Graph, map: Map<Node, Node>, analysis: 
     copy.inputs = a.inputs.map(image);
     rw.track(copy);
   }
-  for (const [k, copy] of graphCopies) copy.output = image(k.output!);
+  for (const [k, copy] of graphCopies) {
+    copy.output = image(k.output!);
+    noteCopy(k, copy, analysis.freeVariables.get(k) ?? [], image);
+  }
   return { output: image(g.output!), nested: [...graphCopies.values()] };
 }
 
@@ -103,11 +107,15 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
   // A call evaluates every argument before its body. In the copy, an argument that can act or
   // fail runs where it is first needed, which may be never — the body ignores it, or only a
   // closure it makes (that may be dropped) reads it — or after an action of the body: such
-  // arguments are put in a seq before the body.
-  const kept = g.parameters.flatMap((p, i) => {
-    const arg = site.inputs[i + 1]!;
-    return !isPure(arg) && (!readsDirectly(g, p, analysis) || actsBefore(g, p, analysis)) ? [arg] : [];
-  });
+  // arguments are put in a seq before the body. Before them, making the closure evaluated the
+  // nodes of the caller it captures: those that may act keep that place too.
+  const captured = (analysis.freeVariables.get(g) ?? []).filter((n) => n.kind === "apply" && n.graph === host && mayAct(n));
+  const kept = captured.concat(
+    g.parameters.flatMap((p, i) => {
+      const arg = site.inputs[i + 1]!;
+      return (!isPure(arg) || makesActing(arg, host, analysis)) && (!readsDirectly(g, p, analysis) || actsBefore(g, p, analysis)) ? [arg] : [];
+    }),
+  );
   let result = output;
   if (kept.length > 0) {
     const ordered = applyPrim(host, seq, [...kept, result], site.loc);
@@ -116,6 +124,11 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
   }
   rw.replace(site, result);
   return copies;
+}
+
+/** Whether `arg` makes a closure that captures a node of `host` that may act (or one not known yet). */
+function makesActing(arg: Node, host: Graph, analysis: Analysis): boolean {
+  return capturedBy(arg, host, analysis)?.some((n) => n === arg || mayAct(n)) ?? false;
 }
 
 /** Whether g's own applies (not only the closures it makes) read parameter p. */

@@ -1,6 +1,7 @@
 // In-place rewriting of graphs the optimizer owns: replacing a node redirects every use of it
 // (inputs and graph outputs). The users come from the manager's analysis at the start of a round
 // and are kept current as the round rewrites, so a round never sees a stale use.
+import { noteReplaced } from "../ir/captures.js";
 import type { Apply, Graph, Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 
@@ -52,6 +53,7 @@ export class Rewriter {
   replace(old: Node, by: Node): void {
     if (old === by) return;
     this.changed = true;
+    noteReplaced(old, by);
     this.replaced.set(old, by);
     const moved = this.users.get(old) ?? [];
     let list = this.users.get(by);

@@ -3,7 +3,7 @@
 // made, environments read right after being written, switches on constants, statement sequences
 // of pure values, and arithmetic with neutral elements (only where IEEE-754 makes it exact).
 import { jValuePrim } from "../ad/j-value.js";
-import { apply, constant, isGraph, type Apply, type Node } from "../ir/graph.js";
+import { apply, constant, isConstantGraph, isGraph, type Apply, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
 import { isPure } from "../ir/purity.js";
@@ -11,7 +11,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../ir/values.js";
-import { computedFor, mayAct, othersDroppable } from "./effects.js";
+import { capturedBy, computedFor, evaluatedBefore, itemsKept, left, mayAct } from "./effects.js";
 import { callOf, constValue, primOf } from "./match.js";
 
 export type Rewrite = (a: Apply, analysis: Analysis) => Node | null;
@@ -83,8 +83,15 @@ function records(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   if (made === null || typeof name !== "string" || keys === undefined || !isTuple(keys)) return null;
   const i = keys.indexOf(name);
   if (i < 0) return null;
-  const item = made.inputs[i + 2]!;
-  return othersDroppable(made, made.inputs.slice(2), item, strict, analysis) ? item : null;
+  return taken(a, made, made.inputs.slice(2), made.inputs[i + 2]!, strict, analysis);
+}
+
+/** `kept` for `at`, which takes it out of `made`, after the other items that must stay (itemsKept). */
+function taken(at: Apply, made: Apply, items: readonly Node[], kept: Node, strict: boolean, analysis: Analysis): Node | null {
+  const stay = itemsKept(made, items, kept, at, strict, analysis);
+  if (stay === null) return null;
+  if (stay.length === 1) return kept;
+  return apply(at.graph, [constant(T.seq), ...stay, ...(stay[stay.length - 1] === kept ? [] : [kept])], at.loc);
 }
 
 function tuples(a: Apply, strict: boolean, analysis: Analysis): Node | null {
@@ -98,7 +105,7 @@ function tuples(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   if (made !== null) {
     const items = made.inputs.slice(1);
     const j = k < 0 ? k + items.length : k;
-    return j >= 0 && j < items.length && othersDroppable(made, items, items[j]!, strict, analysis) ? items[j]! : null;
+    return j >= 0 && j < items.length ? taken(a, made, items, items[j]!, strict, analysis) : null;
   }
   // Taking an item of `seq(a…, t)` is the seq of the item: the tuple rewrite above can then see t.
   const ordered = callOf(t, T.seq);
@@ -118,7 +125,7 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
     const pick = typeof c === "boolean" ? c : typeof c === "number" && p === S.where ? c !== 0 : null;
     if (pick === null) return null;
     const chosen = a.inputs[pick ? 2 : 3]!;
-    return othersDroppable(a, a.inputs.slice(2), chosen, strict, analysis) ? chosen : null;
+    return taken(a, a, a.inputs.slice(2), chosen, strict, analysis);
   }
   if (p === T.seq) {
     // Values that cannot fail or act need no place in the order; a nested seq is spliced in; the
@@ -128,14 +135,23 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
     for (const e of a.inputs.slice(1, -1)) {
       const inner = callOf(e, T.seq);
       if (inner !== null && inner.graph === a.graph) spliced.push(...inner.inputs.slice(1));
-      else spliced.push(e);
+      // Making a closure evaluates the nodes it captures: those that may act are what it does
+      // here (see itemsKept).
+      else spliced.push(...(capturedBy(e, a.graph, analysis)?.filter((n) => n === e || mayAct(n)) ?? [e]));
     }
-    // An operand the value computes anyway goes too, unless a later one acts: it must stay before that.
+    // An operand the value computes anyway goes too, unless a later one acts: it must stay before
+    // that. So does one with nothing left to do, all it may act or fail on evaluated before.
     const kept: Node[] = [];
     let laterActs = false;
+    let before: ReadonlySet<Node> | undefined;
+    const done = (e: Apply): boolean => {
+      const rest = left(e, before === undefined ? (before = evaluatedBefore(a, analysis)) : before);
+      return !rest.acts && !rest.fails;
+    };
     for (let i = spliced.length - 1; i >= 0; i--) {
       const e = spliced[i]!;
-      if (e === last || isPure(e) || (!laterActs && computedFor(last, e))) continue;
+      const known = !isConstantGraph(e);
+      if ((known && isPure(e)) || (!laterActs && (e === last || computedFor(last, e))) || (e.kind === "apply" && e.graph === a.graph && done(e))) continue;
       kept.unshift(e);
       laterActs ||= mayAct(e);
     }
@@ -161,7 +177,7 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
   if (p === D.zerosLikePrim && arg?.kind === "constant" && isGraph(arg.value)) return constant(EnvValue.empty, a.loc);
   if (p === D.addSensPrim) {
     const [x, y] = [a.inputs[1]!, a.inputs[2]!];
-    // A zero sensitivity adds nothing (a sum of sensitivities does not keep the sign of a zero).
+    // A zero sensitivity adds nothing, −0 included (see sensSum).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
     // x + (zeros of y with v at one place) adds v at that place of x (record_add, tuple_add).
@@ -172,7 +188,7 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
       const add = primOf(set.inputs[0]!) === D.recordSet ? D.recordAdd : D.tupleAdd;
       return apply(a.graph, [constant(add), acc, zero.inputs[1]!, set.inputs[2]!, set.inputs[3]!], a.loc);
     }
-    // a + −b is a − b exactly in IEEE-754, as sub_sens, which sums arrays down as add_sens does.
+    // a + −b is sub_sens(a, b), which sums arrays down as add_sens does.
     // Not −a + −b → −(a + b): −1 + 1 is +0 but −(1 + −1) is −0.
     const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
     if (ny !== null) return apply(a.graph, [constant(D.subSens), x, ny.inputs[1]!], a.loc);

@@ -7,7 +7,7 @@ import { PrimError } from "../ir/primitive.js";
 import { argnumsOf, grad, valueAndGrad } from "../ad/builtins.js";
 import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
-import { makeTuple, switchPrim } from "../ir/prims/structural.js";
+import { makeTuple } from "../ir/prims/structural.js";
 import { isPrimitive, type Value } from "../ir/values.js";
 import { optimize } from "./optimize.js";
 
@@ -44,19 +44,13 @@ function candidate(a: Apply, analysis: Analysis): { kind: GradientSpec["kind"]; 
   return { kind, f: f.value };
 }
 
-/**
- * Whether f (and what it calls) has no gradient left to build, so that its J is final, and calls
- * no function it is given or computes. (A gradient graph that calls a function value, once
- * optimized, loses the sensitivity of what that closure captured when it is differentiated
- * again: `grad(|x| grad(|f, z| f(z) * z, 1)(|y| sin(y) * x, x))` missed the path through x.
- * Left to run time, such a grad builds its gradient as a closure, which is differentiated right.)
- */
+/** Whether f (and what it calls) has no gradient left to build, so that its J is final. */
 function settled(f: Graph, analysis: Analysis): boolean {
   const seen = new Set<Graph>([f]);
   const stack = [f];
   while (stack.length > 0) {
     const g = stack.pop()!;
-    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null || callsValue(a))) return false;
+    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null)) return false;
     for (const h of analysis.graphConstants.get(g) ?? []) {
       if (!seen.has(h)) {
         seen.add(h);
@@ -65,14 +59,6 @@ function settled(f: Graph, analysis: Analysis): boolean {
     }
   }
   return true;
-}
-
-/** Whether `a` calls a function value: its callee is no constant, nor an `if` choosing between two graphs. */
-function callsValue(a: Apply): boolean {
-  const callee = a.inputs[0]!;
-  if (callee.kind === "constant") return false;
-  const chosen = callee.kind === "apply" && callee.inputs[0]!.kind === "constant" && callee.inputs[0]!.value === switchPrim;
-  return !(chosen && callee.inputs.slice(2).every(isConstantGraph));
 }
 
 export function specializeGradient(a: Apply, analysis: Analysis): Node | null {

@@ -345,18 +345,26 @@ def dd(x, y) = grad(|a, b| grad(f, 0)(a, b), (0, 1))(x, y);`;
   });
 
   it("differentiates the gradient of a function given a closure, through what the closure captured", () => {
-    // Regression: the gradient of ap built when compiling, once optimized, lost the path through
-    // x that the closure captured (0.7577 for 1.6759 at 0.5).
+    // Regressions (fixed: a closure copied by inlining keys its environment by what its captured
+    // nodes stand in for, src/ir/captures.ts): once the caller was optimized, the copy of the
+    // closure captured the caller's node, so J of it at run time (in vjp, j_value) keyed x's
+    // sensitivity by a node the backpropagator did not read: the path through x was lost.
+    //   dg(0.5) gave 0.7577 for 1.6759; dv(0.7) gave 1.0454 for 2.0318 (v's closure comes from mk).
     const src = `def ap(f, z) = f(z) * z;
 def g(x) = grad(ap, 1)(|y| sin(y) * x, x);
 def h(x) = grad(|f, z| f(z) * z, 1)(|y| sin(y) * x, x * 2);
+def ip(f, z) { let r = vjp(f, z); r[0] * z + r[1](z)[0] }
+def mk(x) = |y| sin(y) * x;
+def v(x) = ip(mk(x), x);
 def dg(x) = grad(g)(x);
-def dh(x) = grad(h)(x);`;
+def dh(x) = grad(h)(x);
+def dv(x) = grad(v)(x);`;
     for (const optimize of [true, false]) {
       const m = compile(src, { optimize });
       for (const x of [0.5, -1.2]) {
-        expectClose(m.fn("dg")(x), centralDiff(m.fn("g") as (x: number) => number, [x], 0), { rel: 1e-6 }, `g' at ${x}`);
-        expectClose(m.fn("dh")(x), centralDiff(m.fn("h") as (x: number) => number, [x], 0), { rel: 1e-6 }, `h' at ${x}`);
+        for (const f of ["g", "h", "v"]) {
+          expectClose(m.fn(`d${f}`)(x), centralDiff(m.fn(f) as (x: number) => number, [x], 0), { rel: 1e-6 }, `${f}' at ${x}`);
+        }
       }
     }
   });

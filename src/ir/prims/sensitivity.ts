@@ -19,9 +19,17 @@ export function zerosLike(v: Value): Value {
   return UNIT;
 }
 
+/**
+ * The sum of two numbers as sensitivities: +0 is the zero a sensitivity starts from, so adding it
+ * gives the other operand back, −0 included (IEEE-754 gives −0 + +0 = +0). Then dropping the
+ * addition of a zero, as the optimizer does, changes no sign, and the zeros of a gradient are
+ * those of JAX, whose zero sensitivities are symbolic and never added.
+ */
+export const sensSum = (x: number, y: number): number => (x === 0 && y === 0 ? (Object.is(x, 0) ? y : x) : x + y);
+
 /** The sum of two sensitivities of the same value. */
 export function addSens(a: Value, b: Value): Value {
-  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (typeof a === "number" && typeof b === "number") return sensSum(a, b);
   if (a instanceof Unit) return b;
   if (b instanceof Unit) return a;
   if (isTuple(a) && isTuple(b) && a.length === b.length) return a.map((x, i) => addSens(x, b[i]!));
@@ -39,15 +47,13 @@ export function addSens(a: Value, b: Value): Value {
   throw new PrimError(`internal: cannot add sensitivities of types ${typeName(a)} and ${typeName(b)}`);
 }
 
-const plus = (x: number, y: number): number => x + y;
-
 /**
  * Sensitivities of arrays may still carry axes an operation broadcast them over (see
  * numericSensitivity), and two of one value may carry different ones: both are first summed
  * down to the largest shape they both broadcast from, which the value's own shape broadcasts to,
  * so that nothing is counted twice.
  */
-function addNumeric(a: number | Tensor, b: number | Tensor, op: (x: number, y: number) => number = plus): Value {
+function addNumeric(a: number | Tensor, b: number | Tensor, op: (x: number, y: number) => number = sensSum): Value {
   const [sa, sb] = [shapeOf(a), shapeOf(b)];
   if (sameShape(sa, sb)) return elementwise2(a, b, op);
   const common = meet(sa, sb);
@@ -55,15 +61,15 @@ function addNumeric(a: number | Tensor, b: number | Tensor, op: (x: number, y: n
 }
 
 /**
- * `sub_sens(a, b)`: a − b for two sensitivities of one value, summed down like add_sens. The
- * optimizer writes it for `add_sens(a, neg(b))`, which `sub` would not be for arrays.
+ * `sub_sens(a, b)`: add_sens(a, −b), summed down like add_sens. The optimizer writes it for
+ * `add_sens(a, neg(b))`, which `sub` would not be for arrays, nor for zeros.
  */
 export const subSens = definePrim({
   name: "sub_sens",
   args: 2,
   impl: ([a, b]) => {
-    if (typeof a === "number" && typeof b === "number") return a - b;
-    if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, (x, y) => x - y);
+    if (typeof a === "number" && typeof b === "number") return sensSum(a, -b);
+    if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, (x, y) => sensSum(x, -y));
     throw new PrimError(`internal: cannot subtract sensitivities of types ${typeName(a!)} and ${typeName(b!)}`);
   },
 });
