@@ -104,16 +104,21 @@ export function inlineCall(site: Apply, g: Graph, analysis: Analysis, rw: Rewrit
   const map = new Map<Node, Node>();
   g.parameters.forEach((p, i) => map.set(p, site.inputs[i + 1]!));
   const { output, nested: copies } = copyBody(g, host, map, analysis, rw, site.loc);
-  // A call evaluates every argument before its body. In the copy, an argument that can act or
-  // fail runs where it is first needed, which may be never — the body ignores it, or only a
-  // closure it makes (that may be dropped) reads it — or after an action of the body: such
-  // arguments are put in a seq before the body. Before them, making the closure evaluated the
-  // nodes of the caller it captures: those that may act keep that place too.
+  // A call evaluates every argument before its body, left to right. In the copy, an argument
+  // that can act or fail runs where it is first needed, which may be never — the body ignores
+  // it, or only a closure it makes (that may be dropped) reads it — or after an action of the
+  // body, or, if another acting argument follows it, in whatever order the body reads them
+  // (`b + a`): such arguments are put in a seq before the body. Before them, making the closure
+  // evaluated the nodes of the caller it captures: those that may act keep that place too.
   const captured = (analysis.freeVariables.get(g) ?? []).filter((n) => n.kind === "apply" && n.graph === host && mayAct(n));
+  const args = site.inputs.slice(1);
+  const acting = args.map((arg) => mayAct(arg) || makesActing(arg, host, analysis));
+  const lastActing = acting.lastIndexOf(true);
   const kept = captured.concat(
-    g.parameters.flatMap((p, i) => {
-      const arg = site.inputs[i + 1]!;
-      return (!isPure(arg) || makesActing(arg, host, analysis)) && (!readsDirectly(g, p, analysis) || actsBefore(g, p, analysis)) ? [arg] : [];
+    args.filter((arg, i) => {
+      const p = g.parameters[i]!;
+      if (acting[i] && i < lastActing) return true;
+      return (!isPure(arg) || acting[i]) && (!readsDirectly(g, p, analysis) || actsBefore(g, p, analysis));
     }),
   );
   let result = output;
