@@ -94,7 +94,8 @@ export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: A
     if (strict || !rest.acts) return null;
     (anyway && allIn(cone(n), keptEvaluates) ? withKept : stay).push(n);
   }
-  const ordered = withKept.length > 0 && stay.some((n) => n !== kept && mayAct(n)) ? parts.filter((n) => stay.includes(n) || withKept.includes(n)) : stay;
+  // A closure in `stay` is one made this round, which may capture anything.
+  const ordered = withKept.length > 0 && stay.some((n) => n !== kept && (mayAct(n) || isConstantGraph(n))) ? parts.filter((n) => stay.includes(n) || withKept.includes(n)) : stay;
   return ordered.length > 1 && at.graph !== made.graph ? null : ordered;
 }
 

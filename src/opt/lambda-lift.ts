@@ -15,15 +15,22 @@ import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 
 /**
- * Lifts one closure of `owned`, reachable from `roots` and not a root itself, that can be lifted;
- * returns whether it did (the caller re-analyzes before the next).
+ * Lifts the closures of `owned`, reachable from `roots` and not roots themselves, that can be
+ * lifted; returns how many it lifted. One analysis serves a batch: lifting G changes the free
+ * variables of G, of the graphs reading them and of the graphs calling G (they now pass what G
+ * captured), and so of every graph referring to one of those, but no graph constant and no call
+ * site. A closure outside that set is lifted with what the analysis says of it; one inside waits
+ * for the next call.
  */
-export function liftClosure(roots: readonly Graph[], owned: ReadonlySet<Graph>): boolean {
+export function liftClosures(roots: readonly Graph[], owned: ReadonlySet<Graph>): number {
   const analysis = analyze(roots);
   const calls = callSites(analysis);
+  const referrers = inverse(analysis.graphConstants);
+  const stale = new Set<Graph>();
+  let lifted = 0;
   for (const g of analysis.graphs) {
     const fvs = analysis.freeVariables.get(g) ?? [];
-    if (fvs.length === 0 || !owned.has(g) || roots.includes(g) || g.flags.branch || g.flags.loop || g.flags.opaque) continue;
+    if (stale.has(g) || fvs.length === 0 || !owned.has(g) || roots.includes(g) || g.flags.branch || g.flags.loop || g.flags.opaque) continue;
     const sites = calls.get(g);
     if (sites === undefined || sites === "escapes") continue;
     if (sites.some((a) => !owned.has(a.graph) || a.graph.flags.opaque || a.inputs.length - 1 !== g.parameters.length)) continue;
@@ -34,9 +41,34 @@ export function liftClosure(roots: readonly Graph[], owned: ReadonlySet<Graph>):
     for (const a of sites) a.inputs = [...a.inputs, ...fvs];
     // After the calls grew: a call inside G (recursion) passes G's own parameters on.
     replaceWithin(readers, analysis, new Map<Node, Node>(fvs.map((n, k) => [n, params[k]!])));
-    return true;
+    markStale([...readers, ...sites.map((a) => a.graph)], referrers, stale);
+    lifted++;
   }
-  return false;
+  return lifted;
+}
+
+/** Adds `from` and every graph that refers to one of them, however indirectly, to `stale`. */
+function markStale(from: readonly Graph[], referrers: ReadonlyMap<Graph, readonly Graph[]>, stale: Set<Graph>): void {
+  const stack = [...from];
+  while (stack.length > 0) {
+    const h = stack.pop()!;
+    if (stale.has(h)) continue;
+    stale.add(h);
+    stack.push(...(referrers.get(h) ?? []));
+  }
+}
+
+/** For each graph, the graphs whose constants name it. */
+function inverse(graphConstants: ReadonlyMap<Graph, readonly Graph[]>): Map<Graph, Graph[]> {
+  const referrers = new Map<Graph, Graph[]>();
+  for (const [h, named] of graphConstants) {
+    for (const k of named) {
+      const list = referrers.get(k);
+      if (list === undefined) referrers.set(k, [h]);
+      else list.push(h);
+    }
+  }
+  return referrers;
 }
 
 /** For each graph, the calls naming it as their callee, or "escapes" when a constant of it is anything else. */

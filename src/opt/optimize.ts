@@ -8,7 +8,7 @@ import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
-import { liftClosure } from "./lambda-lift.js";
+import { liftClosures } from "./lambda-lift.js";
 import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
 import { rewrites, type Rewrite } from "./rewrites.js";
@@ -78,7 +78,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     if (options.cse ?? true) cse(analysis, owned, rw);
     if (rw.changed || (options.atFixedPoint?.() ?? false)) continue;
     // Last, closures nothing inlined: each lifted one may let the rewrites go on.
-    if (!liftsClosures || !liftClosure(roots, owned)) return;
+    if (!liftsClosures || liftClosures(roots, owned) === 0) return;
   }
   // Out of rounds: what the caller does at the fixed point must still happen, unoptimized after.
   options.atFixedPoint?.();

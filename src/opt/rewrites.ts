@@ -153,7 +153,8 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
       const known = !isConstantGraph(e);
       if ((known && isPure(e)) || (!laterActs && (e === last || computedFor(last, e))) || (e.kind === "apply" && e.graph === a.graph && done(e))) continue;
       kept.unshift(e);
-      laterActs ||= mayAct(e);
+      // A closure still here is one made this round (capturedBy): what it captures is unknown.
+      laterActs ||= mayAct(e) || isConstantGraph(e);
     }
     if (kept.length === 0) return last;
     if (kept.length === a.inputs.length - 2 && kept.every((e, i) => e === a.inputs[i + 1])) return null;
