@@ -11,13 +11,33 @@ import type { Analysis } from "../ir/manager.js";
  * backpropagators of both arms together (branches.ts).
  */
 export function closuresOf(root: Graph, analysis: Analysis): Graph[] {
-  const members = [root];
+  const members = [root, ...mutuallyRecursive(root, analysis)];
   for (let i = 0; i < members.length; i++) {
     for (const g of analysis.graphConstants.get(members[i]!) ?? []) {
       if (!members.includes(g) && (g.flags.branch === true || (analysis.freeVariables.get(g)?.length ?? 0) > 0)) members.push(g);
     }
   }
   return members;
+}
+
+/**
+ * The closed graphs `root` reaches that reach it back: with it, one recursion. Transformed in
+ * root's unit, their calls of each other stay inside it, where recursion.ts can make the
+ * backward pass one recursive graph; as units of their own, each call would cross to the other
+ * unit's wrapper and make a backpropagator closure.
+ */
+function mutuallyRecursive(root: Graph, analysis: Analysis): Graph[] {
+  const referrers = new Map<Graph, Graph[]>();
+  for (const [h, named] of analysis.graphConstants) for (const k of named) referrers.set(k, [...(referrers.get(k) ?? []), h]);
+  const walk = (next: (g: Graph) => readonly Graph[]): Set<Graph> => {
+    const seen = new Set<Graph>([root]);
+    const stack = [root];
+    while (stack.length > 0) for (const h of next(stack.pop()!)) if (!seen.has(h)) (seen.add(h), stack.push(h));
+    return seen;
+  };
+  const reached = walk((g) => analysis.graphConstants.get(g) ?? []);
+  const reaching = walk((g) => referrers.get(g) ?? []);
+  return [...reached].filter((g) => g !== root && reaching.has(g) && (analysis.freeVariables.get(g)?.length ?? 0) === 0);
 }
 
 /**

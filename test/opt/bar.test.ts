@@ -134,6 +134,16 @@ describe("the optimized gradient of recursion that is not a loop", () => {
     expect(cycles.flatMap((c) => c.closuresPerRun)).toEqual([]);
   });
 
+  it("is one recursive graph for each sweep across mutually recursive functions too", () => {
+    const src = `def f(x, n) = if n <= 0 { x } else { sin(g(x, n - 1)) };
+def g(x, n) = if n <= 0 { x } else { x * f(x, n - 1) };`;
+    for (const [fn, names] of [["f", ["f▶w", "f◀call"]], ["g", ["g▶w", "g◀call"]]] as const) {
+      const cycles = cyclesOf(optimizedGradient(src, fn).g);
+      expect(cycles.map((c) => c.name).sort()).toEqual(names);
+      expect(cycles.flatMap((c) => c.closuresPerRun)).toEqual([]);
+    }
+  });
+
   it("keeps the closure a recursive call's body makes, and only that one", () => {
     const { g } = optimizedGradient(`def f(x, n) = if n == 0 { x } else { let h = |y| y * x; h(f(x, n - 1)) + h(1) };`, "f");
     const cycles = cyclesOf(g);
