@@ -304,7 +304,7 @@ const coordinate = fc.integer({ min: -1994, max: 1994 }).map((n) => n / 997);
 const point = fc.tuple(coordinate, coordinate);
 
 describe("random programs: derivatives agree with finite differences and with each other", () => {
-  it(`holds for ${RUNS} generated programs (modes: ${oracles.map((o) => o.name).join(", ")})`, { timeout: Math.max(90_000, RUNS * 120) }, () => {
+  it(`holds for ${RUNS} generated programs (modes: ${oracles.map((o) => o.name).join(", ")})`, { timeout: Math.max(90_000, RUNS * 250) }, () => {
     fc.assert(fc.property(expr, fc.array(point, { minLength: 4, maxLength: 4 }), (e, ps) => void checkProgram(e, ps)), {
       numRuns: RUNS,
       ...SEED,

@@ -194,6 +194,13 @@ describe("seq", () => {
     })).toBe(text("graph f() {", '  %1 = print("once")', "  return %1", "}"));
   });
 
+  it("drops an operand repeated, keeping its first place", () => {
+    expect(optimized(["y"], (op, y) => {
+      const [a, b] = [op(print, "a"), op(print, "b")];
+      return op(T.seq, a, b, a, b, y);
+    })).toBe(text("graph f(%y) {", '  %1 = print("a")', '  %2 = print("b")', "  %3 = seq(%1, %2, %y)", "  return %3", "}"));
+  });
+
   it("keeps a seq that has nothing to drop as it is", () => {
     expect(optimized(["y"], (op, y) => op(T.seq, op(print, "a"), y))).toBe(text("graph f(%y) {", '  %1 = print("a")', "  %2 = seq(%1, %y)", "  return %2", "}"));
   });
