@@ -3,7 +3,7 @@
 // variables (transitively through the graphs it refers to) and how graphs nest. It is a pure
 // function of the graphs, cheap enough to recompute after a pass, and iterative throughout so a
 // deep program cannot overflow the JavaScript stack.
-import { isConstantGraph, type Apply, type Graph, type Node } from "./graph.js";
+import { isConstantGraph, isGraph, type Apply, type Graph, type Node } from "./graph.js";
 
 export interface Use {
   readonly user: Apply;
@@ -15,6 +15,11 @@ export interface Analysis {
   readonly graphs: readonly Graph[];
   /** The Apply nodes each graph owns, in discovery order. */
   readonly applies: ReadonlyMap<Graph, readonly Apply[]>;
+  /**
+   * The uses of each parameter, Apply and graph constant. A constant of any other value (a
+   * primitive, a number) is never replaced and nothing asks who uses it: most inputs are those,
+   * and recording them would double the work of every round.
+   */
   readonly users: ReadonlyMap<Node, readonly Use[]>;
   /** Graphs referred to by a constant inside each graph's own applies or output. */
   readonly graphConstants: ReadonlyMap<Graph, readonly Graph[]>;
@@ -93,13 +98,16 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
       seenNodes.add(n);
       addGraph(n.graph);
       applies.get(n.graph)!.push(n);
-      n.inputs.forEach((input, index) => {
-        let list = users.get(input);
-        if (list === undefined) users.set(input, (list = []));
-        list.push({ user: n, index });
+      for (let index = 0; index < n.inputs.length; index++) {
+        const input = n.inputs[index]!;
+        if (input.kind !== "constant" || isGraph(input.value)) {
+          let list = users.get(input);
+          if (list === undefined) users.set(input, (list = []));
+          list.push({ user: n, index });
+        }
         noteUse(n.graph, input);
         if (input.kind === "apply" && !seenNodes.has(input)) stack.push(input);
-      });
+      }
     }
   }
 

@@ -14,14 +14,17 @@ export function evaluationOrderWithClosures(g: Graph, analysis: Analysis): (Appl
   return walk(g, analysis, true).filter((n): n is Apply | Constant => n.kind !== "parameter");
 }
 
+const NONE: readonly Node[] = [];
+
 function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
   const order: Node[] = [];
   const done = new Set<Node>();
-  const closureDeps = (n: Node): Node[] => {
-    if (n.kind !== "constant" || !isGraph(n.value)) return [];
-    return (analysis.freeVariables.get(n.value) ?? []).filter((f) => f.kind !== "constant" && f.graph === g);
+  const closureDeps = (n: Node): readonly Node[] => {
+    if (n.kind !== "constant" || !isGraph(n.value)) return NONE;
+    const fvs = analysis.freeVariables.get(n.value);
+    return fvs === undefined || fvs.length === 0 ? NONE : fvs.filter((f) => f.kind !== "constant" && f.graph === g);
   };
-  const deps = (n: Node): Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
+  const deps = (n: Node): readonly Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
   // An output that is a free variable (a branch returning an outer value) belongs to its own graph.
   const out = g.output;
   const frame = (node: Node) => ({ node, next: 0, deps: deps(node) });
@@ -30,7 +33,8 @@ function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
     const top = stack[stack.length - 1]!;
     if (top.next < top.deps.length) {
       const d = top.deps[top.next++]!;
-      if (!done.has(d) && (d.kind === "constant" || d.graph === g)) stack.push(frame(d));
+      // Other constants have nothing to evaluate first and are never listed.
+      if ((d.kind === "constant" ? isGraph(d.value) : d.graph === g) && !done.has(d)) stack.push(frame(d));
       continue;
     }
     stack.pop();

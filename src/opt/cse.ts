@@ -1,7 +1,7 @@
 // Common subexpression elimination within a graph: two applications of the same pure primitive
 // to the same inputs are one. Constants compare by value, so `div(x1, x2)` written three times
 // in the source is computed once.
-import { isGraph, type Apply, type Node } from "../ir/graph.js";
+import { isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { isPrimitive, isTuple } from "../ir/values.js";
@@ -33,11 +33,12 @@ function mergeable(a: Apply): boolean {
   return p.effect !== "io" && p.name !== "global_get";
 }
 
-export function cse(analysis: Analysis, owned: ReadonlySet<unknown>, rw: Rewriter): void {
+/** `orderOf` may give an order computed earlier this round, if the graph has not changed since. */
+export function cse(analysis: Analysis, owned: ReadonlySet<unknown>, rw: Rewriter, orderOf = (g: Graph): readonly Apply[] => evaluationOrder(g, analysis)): void {
   for (const g of analysis.graphs) {
     if (!owned.has(g)) continue;
     const seen = new Map<string, Node>();
-    for (const a of evaluationOrder(g, analysis)) {
+    for (const a of orderOf(g)) {
       if (!mergeable(a)) continue;
       const key = a.inputs.map((n) => keyOf(rw.current(n))).join(",");
       const first = seen.get(key);

@@ -55,9 +55,13 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     const known = new Set<Apply>();
     for (const list of analysis.applies.values()) for (const a of list) known.add(a);
     const context = { recursive: recursionTest(analysis), references: references(analysis), roots };
+    // CSE reads a graph in the same order: as computed here, if nothing has changed it since.
+    const orders = new Map<Graph, readonly Apply[]>();
     for (const g of analysis.graphs) {
       if (!owned.has(g)) continue;
-      for (const a of evaluationOrder(g, analysis)) {
+      const order = evaluationOrder(g, analysis);
+      orders.set(g, order);
+      for (const a of order) {
         if (rw.current(a) !== a) continue;
         const better = firstRewrite(a, analysis, active);
         if (better !== null) {
@@ -75,7 +79,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
         for (const g of made ?? []) owned.add(g);
       }
     }
-    if (options.cse ?? true) cse(analysis, owned, rw);
+    if (options.cse ?? true) cse(analysis, owned, rw, (g) => (rw.touched.has(g) ? undefined : orders.get(g)) ?? evaluationOrder(g, analysis));
     if (rw.changed || (options.atFixedPoint?.() ?? false)) continue;
     // Last, closures nothing inlined: each lifted one may let the rewrites go on.
     if (!liftsClosures || liftClosures(roots, owned) === 0) return;

@@ -11,6 +11,7 @@ interface Use {
 }
 
 export class Rewriter {
+  /** The uses that changed this round; any other node's are still the analysis's. */
   private readonly users = new Map<Node, Use[]>();
   private readonly outputs = new Map<Node, Graph[]>();
   private readonly replaced = new Map<Node, Node>();
@@ -19,7 +20,6 @@ export class Rewriter {
   changed = false;
 
   constructor(readonly analysis: Analysis) {
-    for (const [n, uses] of analysis.users) this.users.set(n, [...uses]);
     for (const g of analysis.graphs) if (g.output !== null) this.outputOf(g.output).push(g);
   }
 
@@ -36,18 +36,17 @@ export class Rewriter {
     return m;
   }
 
-  usesOf(n: Node): readonly Use[] {
-    return this.users.get(n) ?? [];
+  /** The uses of `n`, copied from the analysis the first time they change. */
+  private usesOf(n: Node): Use[] {
+    let list = this.users.get(n);
+    if (list === undefined) this.users.set(n, (list = [...(this.analysis.users.get(n) ?? [])]));
+    return list;
   }
 
   /** Registers the inputs of an Apply the optimizer just made. */
   track(a: Apply): void {
     this.touched.add(a.graph);
-    a.inputs.forEach((input, index) => {
-      let list = this.users.get(input);
-      if (list === undefined) this.users.set(input, (list = []));
-      list.push({ user: a, index });
-    });
+    a.inputs.forEach((input, index) => this.usesOf(input).push({ user: a, index }));
   }
 
   replace(old: Node, by: Node): void {
@@ -55,9 +54,8 @@ export class Rewriter {
     this.changed = true;
     noteReplaced(old, by);
     this.replaced.set(old, by);
-    const moved = this.users.get(old) ?? [];
-    let list = this.users.get(by);
-    if (list === undefined) this.users.set(by, (list = []));
+    const moved = this.users.get(old) ?? this.analysis.users.get(old) ?? [];
+    const list = this.usesOf(by);
     if (old.kind !== "constant") this.touched.add(old.graph);
     for (const use of moved) {
       if (use.user.inputs[use.index] !== old) continue;
