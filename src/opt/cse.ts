@@ -40,7 +40,8 @@ export function cse(analysis: Analysis, owned: ReadonlySet<unknown>, rw: Rewrite
     const seen = new Map<string, Node>();
     for (const a of orderOf(g)) {
       if (!mergeable(a)) continue;
-      const key = a.inputs.map((n) => keyOf(rw.current(n))).join(",");
+      let key = keyOf(rw.current(a.inputs[0]!));
+      for (let i = 1; i < a.inputs.length; i++) key += `,${keyOf(rw.current(a.inputs[i]!))}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, a);
       else rw.replace(a, first);

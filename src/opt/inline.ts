@@ -13,8 +13,8 @@ import type { Rewriter } from "./rewriter.js";
 /** What the inliner knows of the round's graphs besides the analysis. */
 export interface InlineContext {
   readonly recursive: (g: Graph) => boolean;
-  /** How many constants name each graph, over every graph of the round. */
-  readonly references: ReadonlyMap<Graph, number>;
+  /** How many constants name `g`, over every graph of the round. */
+  readonly references: (g: Graph) => number;
   readonly roots: readonly Graph[];
 }
 
@@ -36,7 +36,7 @@ export function inlinable(site: Apply, analysis: Analysis, context: InlineContex
 }
 
 function namedOnlyAt(g: Graph, analysis: Analysis, { references, roots }: InlineContext): boolean {
-  if (references.get(g) !== 1 || roots.includes(g)) return false;
+  if (references(g) !== 1 || roots.includes(g)) return false;
   return !nested(g, analysis).some((h) => (analysis.graphConstants.get(h) ?? []).includes(g));
 }
 

@@ -3,16 +3,18 @@
 // round changes nothing or a bound is reached; at that fixed point, what AD lifts and then
 // closures that do not escape are lambda-lifted, and rounds go on. Dead code needs no pass of
 // its own: a node no longer reachable from an output is simply gone.
-import { isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { idMark, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
+import type { Primitive } from "../ir/primitive.js";
 import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { liftClosures } from "./lambda-lift.js";
+import { primOf } from "./match.js";
 import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
-import { rewrites, type Rewrite } from "./rewrites.js";
-import { specializeGradient } from "./specialize.js";
+import { byCallee, rewrites, type Rewrite } from "./rewrites.js";
+import { specializedCallees, specializeGradient } from "./specialize.js";
 
 export interface OptimizeOptions {
   /** Rounds after which the optimizer stops even if it could go on. */
@@ -41,7 +43,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
   const inlineSize = options.inlineSize ?? 400;
   // The program keeps the closures J will see (see rewrites.ts).
   const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
-  const active = [...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [specializeGradient] : [])];
+  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [{ on: specializedCallees, rewrite: specializeGradient }] : [])]);
   // The first round walks everything reachable. Graphs it finds that are not owned and do not
   // close over owned nodes cannot change while this runs: later rounds copy what the first
   // learned about them instead of walking them again, and inlining reads them from it.
@@ -52,8 +54,8 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     const { graphs: settled, from: first } = sealed;
     const about = (g: Graph): Analysis => (settled.has(g) ? first : analysis);
     const rw = new Rewriter(analysis);
-    const known = new Set<Apply>();
-    for (const list of analysis.applies.values()) for (const a of list) known.add(a);
+    // Applies made from now on are the round's own: their uses are not in the analysis.
+    const made = { from: idMark(), tracked: new Set<Apply>() };
     const context = { recursive: recursionTest(analysis), references: references(analysis), roots };
     // CSE reads a graph in the same order: as computed here, if nothing has changed it since.
     const orders = new Map<Graph, readonly Apply[]>();
@@ -65,18 +67,18 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
         if (rw.current(a) !== a) continue;
         const better = firstRewrite(a, analysis, active);
         if (better !== null) {
-          trackNew(better, known, rw);
+          trackNew(better, made, rw);
           rw.replace(a, better);
           continue;
         }
         const callee = inlineSize > 0 ? calleeGraph(a) : null;
         if (callee === null) continue;
         const source = about(callee);
-        const made =
+        const copies =
           inlinable(a, source, context, inlineSize, rw) !== null
             ? inlineCall(a, callee, source, rw)
             : specializeCall(a, analysis, source, (h) => rw.touched.has(h) || h.flags.opaque === true, rw);
-        for (const g of made ?? []) owned.add(g);
+        for (const g of copies ?? []) owned.add(g);
       }
     }
     if (options.cse ?? true) cse(analysis, owned, rw, (g) => (rw.touched.has(g) ? undefined : orders.get(g)) ?? evaluationOrder(g, analysis));
@@ -89,19 +91,19 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
 }
 
 /** Registers the uses made by Applies a rewrite created (they may nest), so later replacements reach them. */
-function trackNew(n: Node, known: Set<Apply>, rw: Rewriter): void {
+function trackNew(n: Node, made: { readonly from: number; readonly tracked: Set<Apply> }, rw: Rewriter): void {
   const stack = [n];
   while (stack.length > 0) {
     const m = stack.pop()!;
-    if (m.kind !== "apply" || known.has(m)) continue;
-    known.add(m);
+    if (m.kind !== "apply" || m.id < made.from || made.tracked.has(m)) continue;
+    made.tracked.add(m);
     rw.track(m);
     stack.push(...m.inputs);
   }
 }
 
-function firstRewrite(a: Apply, analysis: Analysis, active: readonly Rewrite[]): Node | null {
-  for (const r of active) {
+function firstRewrite(a: Apply, analysis: Analysis, active: ReadonlyMap<Primitive | null, readonly Rewrite["rewrite"][]>): Node | null {
+  for (const r of active.get(primOf(a.inputs[0]!)) ?? []) {
     const better = r(a, analysis);
     if (better !== null && better !== a) return better;
   }
@@ -118,8 +120,13 @@ function calleeGraph(a: Apply): Graph | null {
   return callee.kind === "constant" && isGraph(callee.value) ? callee.value : null;
 }
 
-/** How many constants name each graph. */
-function references(analysis: Analysis): Map<Graph, number> {
+/** How many constants name each graph; counted when first asked, as most rounds never ask. */
+function references(analysis: Analysis): (g: Graph) => number {
+  let counted: Map<Graph, number> | undefined;
+  return (g) => (counted ??= countReferences(analysis)).get(g) ?? 0;
+}
+
+function countReferences(analysis: Analysis): Map<Graph, number> {
   const count = new Map<Graph, number>();
   const note = (n: Node): void => {
     if (n.kind === "constant" && isGraph(n.value)) count.set(n.value, (count.get(n.value) ?? 0) + 1);

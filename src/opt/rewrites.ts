@@ -14,7 +14,15 @@ import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../ir/values.js";
 import { capturedBy, computedFor, evaluatedBefore, itemsKept, left, mayAct } from "./effects.js";
 import { callOf, constValue, primOf } from "./match.js";
 
-export type Rewrite = (a: Apply, analysis: Analysis) => Node | null;
+/**
+ * A rewrite, with the callees of the applies it may rewrite: primitives, or `null` for a callee
+ * that is not one. Most applies are of a primitive no rewrite but one or two looks at, and asking
+ * only those is much of a round's time saved.
+ */
+export interface Rewrite {
+  readonly on: readonly (Primitive | null)[];
+  readonly rewrite: (a: Apply, analysis: Analysis) => Node | null;
+}
 
 const isEmptyEnv = (n: Node): boolean => {
   const v = constValue(n);
@@ -267,6 +275,30 @@ function fold(a: Apply, strict: boolean): Node | null {
  */
 export function rewrites(level: "program" | "unit"): readonly Rewrite[] {
   const strict = level === "program";
-  const structural: Rewrite[] = [(a, an) => tuples(a, strict, an), (a, an) => records(a, strict, an), (a, an) => control(a, strict, an), sequencedCallee, (a) => fold(a, strict)];
-  return strict ? structural : [...structural, sensitivities, arithmetic];
+  const structural: Rewrite[] = [
+    { on: [T.tupleGet, T.index], rewrite: (a, an) => tuples(a, strict, an) },
+    { on: [T.recordGet], rewrite: (a, an) => records(a, strict, an) },
+    { on: [T.switchPrim, S.where, T.seq], rewrite: (a, an) => control(a, strict, an) },
+    { on: [null], rewrite: sequencedCallee },
+    { on: [...FOLDABLE], rewrite: (a) => fold(a, strict) },
+  ];
+  if (strict) return structural;
+  return [
+    ...structural,
+    { on: [D.zerosLikePrim, D.addSensPrim, jValuePrim, D.envGet], rewrite: sensitivities },
+    { on: [S.mul, S.div, S.pow, S.sub, S.neg], rewrite: arithmetic },
+  ];
+}
+
+/** The rewrites to try on an apply, by its callee's primitive (`null`: not a primitive), in their order. */
+export function byCallee(list: readonly Rewrite[]): ReadonlyMap<Primitive | null, readonly Rewrite["rewrite"][]> {
+  const table = new Map<Primitive | null, Rewrite["rewrite"][]>();
+  for (const { on, rewrite } of list) {
+    for (const p of on) {
+      const tried = table.get(p) ?? [];
+      if (!tried.includes(rewrite)) tried.push(rewrite);
+      table.set(p, tried);
+    }
+  }
+  return table;
 }

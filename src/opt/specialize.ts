@@ -61,6 +61,9 @@ function settled(f: Graph, analysis: Analysis): boolean {
   return true;
 }
 
+/** For the rewrite table (rewrites.ts): the primitives specializeGradient rewrites calls of. */
+export const specializedCallees = [grad, valueAndGrad];
+
 export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
   const c = candidate(a, analysis);
   if (c === null || !settled(c.f, analysis)) return null;
