@@ -119,15 +119,19 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
 /** fv(H) = direct(H) ∪ (fv(G) minus H's own nodes, for each G that H refers to); to a fixed point, for recursion. */
 function closeFreeVariables(
   graphs: readonly Graph[],
-  direct: ReadonlyMap<Graph, Set<Node>>,
+  direct: Map<Graph, Set<Node>>,
   graphConstants: ReadonlyMap<Graph, readonly Graph[]>,
 ): Map<Graph, Node[]> {
+  // The direct sets grow into the totals: the analysis needs them no more.
   const total = new Map<Graph, Set<Node>>();
-  for (const g of graphs) total.set(g, new Set(direct.get(g)));
+  for (const g of graphs) total.set(g, direct.get(g)!);
   let changed = true;
+  // Graphs are found from the roots down: the other way, what a graph needs is mostly known
+  // before the graphs that refer to it ask, and one more pass finds nothing new.
   while (changed) {
     changed = false;
-    for (const h of graphs) {
+    for (let i = graphs.length - 1; i >= 0; i--) {
+      const h = graphs[i]!;
       const mine = total.get(h)!;
       for (const g of graphConstants.get(h)!) {
         for (const n of total.get(g)!) {
@@ -148,7 +152,8 @@ function closeFreeVariables(
 function nesting(graphs: readonly Graph[], fvs: ReadonlyMap<Graph, readonly Node[]>) {
   const parent = new Map<Graph, Graph | null>();
   const depth = new Map<Graph, number>();
-  const depthOf = (g: Graph, visiting: Set<Graph>): number => {
+  const visiting = new Set<Graph>();
+  const depthOf = (g: Graph): number => {
     const known = depth.get(g);
     if (known !== undefined) return known;
     if (visiting.has(g)) throw new Error(`internal: graph ${g.name} encloses itself`);
@@ -157,14 +162,15 @@ function nesting(graphs: readonly Graph[], fvs: ReadonlyMap<Graph, readonly Node
     let bestDepth = -1;
     for (const n of fvs.get(g) ?? []) {
       if (n.kind === "constant") continue;
-      const d = depthOf(n.graph, visiting);
+      const d = depthOf(n.graph);
       if (d > bestDepth) [best, bestDepth] = [n.graph, d];
     }
+    visiting.delete(g);
     parent.set(g, best);
     depth.set(g, bestDepth + 1);
     return bestDepth + 1;
   };
-  for (const g of graphs) depthOf(g, new Set());
+  for (const g of graphs) depthOf(g);
   const children = new Map<Graph, Graph[]>();
   for (const g of graphs) children.set(g, []);
   for (const g of graphs) {

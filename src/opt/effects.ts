@@ -67,7 +67,7 @@ export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: A
   if (strict && kept.kind !== "constant" && !(onlyUser(kept, made) && onlyUser(made, at))) return null;
   const sensitivities = primOf(made.inputs[0]!) === T.makeTuple && made.inputs[1] !== undefined && isEnv(made.inputs[1]);
   const keptEvaluates = kept.kind === "apply" && kept.graph === made.graph ? cone(kept) : new Set<Apply>();
-  let before: ReadonlySet<Node> | undefined;
+  let before: Evaluated | undefined;
   const stay: Node[] = [];
   // Acting items whose actions `kept` does: left out, they act within kept, in order only if no
   // other acting item stays.
@@ -105,7 +105,7 @@ function allIn(nodes: ReadonlySet<Apply> | null, within: ReadonlySet<Apply> | nu
 }
 
 /** What evaluating `n` may still do, when what `done` holds is evaluated already: act, fail. */
-export function left(n: Apply, done: ReadonlySet<Node>, bound = 64): { readonly acts: boolean; readonly fails: boolean } {
+export function left(n: Apply, done: Evaluated, bound = 64): { readonly acts: boolean; readonly fails: boolean } {
   let [acting, failing] = [false, false];
   const seen = new Set<Apply>();
   const stack: Node[] = [n];
@@ -122,44 +122,77 @@ export function left(n: Apply, done: ReadonlySet<Node>, bound = 64): { readonly 
   return { acts: acting, fails: failing };
 }
 
+/** Applies evaluated already, as `left` asks. */
+export interface Evaluated {
+  has(n: Apply): boolean;
+}
+
+const nothing: Evaluated = { has: () => false };
+
+/**
+ * Where the walks of evaluatedBefore have been, per analysis (so per round): each walk marks what
+ * it enters with its number, and what it has finished with its place in the order (-1 before).
+ * Rewrites ask at every seq and structure; kept for the round, the maps soon hold the graphs
+ * walked, and a walk allocates next to nothing. A walk's answers hold until the next walk.
+ */
+const walks = new WeakMap<Analysis, { readonly entered: Map<Node, number>; readonly finished: Map<Node, number> }>();
+let walkNumber = 0;
+
+/** The stack of the walk, also kept: frames of a node, what it evaluates first, how far it is. */
+const frames = { nodes: [] as Node[], deps: [] as (readonly Node[])[], next: [] as number[] };
+
 /**
  * What is evaluated before `at` in its graph, in the VM's order (vm/linearize.ts): post-order
  * from the output, the callee and then the arguments left to right; a closure, the nodes it
  * captures (as of `analysis`). Those come in an order rewrites of the closure's body may change,
  * so of what is evaluated while capturing `at`, nothing counts. Nor does what `zeros_like` and
- * `env_set` evaluate, which rewrites bypass without asking. Empty if unknown: `at` not reached,
- * or only past a bound.
+ * `env_set` evaluate, which rewrites bypass without asking. Nothing if unknown: `at` not
+ * reached, or only past a bound. Valid until the next call.
  */
-export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): ReadonlySet<Node> {
-  const order: Node[] = [];
-  const entered = new Set<Node>();
-  const stack: { readonly node: Node; readonly deps: readonly Node[]; next: number }[] = [];
-  // Closures being captured, and where the outermost began in `order`.
-  let [closures, capturing] = [0, 0];
+export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Evaluated {
+  let marks = walks.get(analysis);
+  if (marks === undefined) walks.set(analysis, (marks = { entered: new Map(), finished: new Map() }));
+  const { entered, finished } = marks;
+  const walk = ++walkNumber;
+  const { nodes, deps, next } = frames;
+  let depth = 0;
+  // Closures being captured, and where the outermost began in the order.
+  let [closures, capturing, evaluated] = [0, 0, 0];
   let entering: Node | null = at.graph.output;
-  while (order.length < bound) {
+  while (evaluated < bound) {
     const n = entering;
     entering = null;
-    if (n === at) return new Set(closures === 0 ? order : order.slice(0, capturing));
-    if (n !== null && !entered.has(n)) {
-      entered.add(n);
-      const deps = n.kind === "apply" && n.graph === at.graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, at.graph, analysis);
-      if (deps !== null) {
-        if (n.kind === "constant" && closures++ === 0) capturing = order.length;
-        stack.push({ node: n, deps, next: 0 });
+    if (n === at) {
+      const cut = closures === 0 ? evaluated : capturing;
+      return {
+        has: (m) => {
+          if (walkNumber !== walk) throw new Error("internal: evaluatedBefore asked after the next walk");
+          const place = m.graph === at.graph && entered.get(m) === walk ? finished.get(m)! : -1;
+          return place >= 0 && place < cut;
+        },
+      };
+    }
+    if (n !== null && entered.get(n) !== walk) {
+      entered.set(n, walk);
+      finished.set(n, -1);
+      const first = n.kind === "apply" && n.graph === at.graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, at.graph, analysis);
+      if (first !== null) {
+        if (n.kind === "constant" && closures++ === 0) capturing = evaluated;
+        [nodes[depth], deps[depth], next[depth]] = [n, first, 0];
+        depth++;
       }
     }
-    const top = stack[stack.length - 1];
-    if (top === undefined) break;
-    if (top.next < top.deps.length) {
-      entering = top.deps[top.next++]!;
+    if (depth === 0) break;
+    const top = depth - 1;
+    if (next[top]! < deps[top]!.length) {
+      entering = deps[top]![next[top]!++]!;
       continue;
     }
-    stack.pop();
-    order.push(top.node);
-    if (top.node.kind === "constant") closures--;
+    depth--;
+    finished.set(nodes[top]!, evaluated++);
+    if (nodes[top]!.kind === "constant") closures--;
   }
-  return new Set();
+  return nothing;
 }
 
 /**

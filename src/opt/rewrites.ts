@@ -11,7 +11,7 @@ import * as S from "../ir/prims/scalar.js";
 import * as D from "../ir/prims/sensitivity.js";
 import * as T from "../ir/prims/structural.js";
 import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../ir/values.js";
-import { capturedBy, computedFor, evaluatedBefore, itemsKept, left, mayAct } from "./effects.js";
+import { capturedBy, computedFor, evaluatedBefore, itemsKept, left, mayAct, type Evaluated } from "./effects.js";
 import { callOf, constValue, primOf } from "./match.js";
 
 /**
@@ -152,7 +152,7 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
     // a repeated one (a node is evaluated once).
     const kept: Node[] = [];
     let laterActs = false;
-    let before: ReadonlySet<Node> | undefined;
+    let before: Evaluated | undefined;
     const done = (e: Apply): boolean => {
       const rest = left(e, before === undefined ? (before = evaluatedBefore(a, analysis)) : before);
       return !rest.acts && !rest.fails;
