@@ -6,43 +6,58 @@ import type { Analysis } from "./manager.js";
 
 /** The Applies of `g` in evaluation order. */
 export function evaluationOrder(g: Graph, analysis: Analysis): Apply[] {
-  return walk(g, analysis, false).filter((n): n is Apply => n.kind === "apply");
+  const order: Apply[] = [];
+  walk(g, analysis, (n) => {
+    if (n.kind === "apply") order.push(n);
+  });
+  return order;
 }
 
 /** Like evaluationOrder, with each constant that makes a closure listed where it is made. */
 export function evaluationOrderWithClosures(g: Graph, analysis: Analysis): (Apply | Constant)[] {
-  return walk(g, analysis, true).filter((n): n is Apply | Constant => n.kind !== "parameter");
+  const order: (Apply | Constant)[] = [];
+  walk(g, analysis, (n) => {
+    if (n.kind === "apply" || (n.kind === "constant" && isGraph(n.value) && (analysis.freeVariables.get(n.value)?.length ?? 0) > 0)) order.push(n);
+  });
+  return order;
 }
 
 const NONE: readonly Node[] = [];
 
-function walk(g: Graph, analysis: Analysis, withClosures: boolean): Node[] {
-  const order: Node[] = [];
+/** Calls `evaluated` on each node of g's order, and on each graph constant where it is first needed. */
+function walk(g: Graph, analysis: Analysis, evaluated: (n: Node) => void): void {
   const done = new Set<Node>();
   const closureDeps = (n: Node): readonly Node[] => {
     if (n.kind !== "constant" || !isGraph(n.value)) return NONE;
     const fvs = analysis.freeVariables.get(n.value);
     return fvs === undefined || fvs.length === 0 ? NONE : fvs.filter((f) => f.kind !== "constant" && f.graph === g);
   };
-  const deps = (n: Node): readonly Node[] => (n.kind === "apply" ? n.inputs : closureDeps(n));
+  // The stack as three arrays, not an object per frame: the optimizer walks every graph each round.
+  const nodes: Node[] = [];
+  const deps: (readonly Node[])[] = [];
+  const next: number[] = [];
+  const push = (n: Node): void => {
+    nodes.push(n);
+    deps.push(n.kind === "apply" ? n.inputs : closureDeps(n));
+    next.push(0);
+  };
   // An output that is a free variable (a branch returning an outer value) belongs to its own graph.
   const out = g.output;
-  const frame = (node: Node) => ({ node, next: 0, deps: deps(node) });
-  const stack: { node: Node; next: number; deps: readonly Node[] }[] = out === null || (out.kind !== "constant" && out.graph !== g) ? [] : [frame(out)];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next < top.deps.length) {
-      const d = top.deps[top.next++]!;
+  if (out !== null && (out.kind === "constant" || out.graph === g)) push(out);
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const pending = deps[top]!;
+    if (next[top]! < pending.length) {
+      const d = pending[next[top]!++]!;
       // Other constants have nothing to evaluate first and are never listed.
-      if ((d.kind === "constant" ? isGraph(d.value) : d.graph === g) && !done.has(d)) stack.push(frame(d));
+      if ((d.kind === "constant" ? isGraph(d.value) : d.graph === g) && !done.has(d)) push(d);
       continue;
     }
-    stack.pop();
-    if (done.has(top.node)) continue;
-    done.add(top.node);
-    const n = top.node;
-    const makesClosure = n.kind === "constant" && isGraph(n.value) && (analysis.freeVariables.get(n.value)?.length ?? 0) > 0;
-    if (n.kind === "apply" || (withClosures && makesClosure)) order.push(n);
+    const n = nodes.pop()!;
+    deps.pop();
+    next.pop();
+    if (done.has(n)) continue;
+    done.add(n);
+    evaluated(n);
   }
-  return order;
 }

@@ -130,16 +130,20 @@ export interface Evaluated {
 const nothing: Evaluated = { has: () => false };
 
 /**
- * Where the walks of evaluatedBefore have been, per analysis (so per round): each walk marks what
- * it enters with its number, and what it has finished with its place in the order (-1 before).
- * Rewrites ask at every seq and structure; kept for the round, the maps soon hold the graphs
- * walked, and a walk allocates next to nothing. A walk's answers hold until the next walk.
+ * Where the walks of evaluatedBefore have been, per analysis (so per round): each node's mark says
+ * which walk last entered it and where in that walk's order it was finished (-1 before). Rewrites
+ * ask at every seq and structure; kept for the round, the marks soon cover the graphs walked,
+ * and a walk allocates next to nothing. A walk's answers hold until the next walk.
  */
-const walks = new WeakMap<Analysis, { readonly entered: Map<Node, number>; readonly finished: Map<Node, number> }>();
+interface Mark {
+  walk: number;
+  place: number;
+}
+const walks = new WeakMap<Analysis, Map<Node, Mark>>();
 let walkNumber = 0;
 
-/** The stack of the walk, also kept: frames of a node, what it evaluates first, how far it is. */
-const frames = { nodes: [] as Node[], deps: [] as (readonly Node[])[], next: [] as number[] };
+/** The stack of the walk, also kept: frames of a node's mark, what it evaluates first, how far it is. */
+const frames = { marks: [] as Mark[], deps: [] as (readonly Node[])[], next: [] as number[], kinds: [] as Node["kind"][] };
 
 /**
  * What is evaluated before `at` in its graph, in the VM's order (vm/linearize.ts): post-order
@@ -151,10 +155,9 @@ const frames = { nodes: [] as Node[], deps: [] as (readonly Node[])[], next: [] 
  */
 export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Evaluated {
   let marks = walks.get(analysis);
-  if (marks === undefined) walks.set(analysis, (marks = { entered: new Map(), finished: new Map() }));
-  const { entered, finished } = marks;
+  if (marks === undefined) walks.set(analysis, (marks = new Map()));
   const walk = ++walkNumber;
-  const { nodes, deps, next } = frames;
+  const { marks: stack, deps, next, kinds } = frames;
   let depth = 0;
   // Closures being captured, and where the outermost began in the order.
   let [closures, capturing, evaluated] = [0, 0, 0];
@@ -164,22 +167,27 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
     entering = null;
     if (n === at) {
       const cut = closures === 0 ? evaluated : capturing;
+      const known = marks;
       return {
         has: (m) => {
           if (walkNumber !== walk) throw new Error("internal: evaluatedBefore asked after the next walk");
-          const place = m.graph === at.graph && entered.get(m) === walk ? finished.get(m)! : -1;
-          return place >= 0 && place < cut;
+          const mark = m.graph === at.graph ? known.get(m) : undefined;
+          return mark !== undefined && mark.walk === walk && mark.place >= 0 && mark.place < cut;
         },
       };
     }
-    if (n !== null && entered.get(n) !== walk) {
-      entered.set(n, walk);
-      finished.set(n, -1);
+    let mark = n === null ? undefined : marks.get(n);
+    if (n !== null && mark?.walk !== walk) {
+      if (mark === undefined) marks.set(n, (mark = { walk, place: -1 }));
+      mark.walk = walk;
+      mark.place = -1;
       const first = n.kind === "apply" && n.graph === at.graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, at.graph, analysis);
       if (first !== null) {
         if (n.kind === "constant" && closures++ === 0) capturing = evaluated;
-        [nodes[depth], deps[depth], next[depth]] = [n, first, 0];
-        depth++;
+        stack[depth] = mark;
+        deps[depth] = first;
+        next[depth] = 0;
+        kinds[depth++] = n.kind;
       }
     }
     if (depth === 0) break;
@@ -189,8 +197,8 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
       continue;
     }
     depth--;
-    finished.set(nodes[top]!, evaluated++);
-    if (nodes[top]!.kind === "constant") closures--;
+    stack[top]!.place = evaluated++;
+    if (kinds[top] === "constant") closures--;
   }
   return nothing;
 }
