@@ -106,7 +106,8 @@ function allIn(nodes: ReadonlySet<Apply> | null, within: ReadonlySet<Apply> | nu
 
 /** What evaluating `n` may still do, when what `done` holds is evaluated already: act, fail. */
 export function left(n: Apply, done: Evaluated, bound = 64): { readonly acts: boolean; readonly fails: boolean } {
-  let [acting, failing] = [false, false];
+  let acting = false;
+  let failing = false;
   const seen = new Set<Apply>();
   const stack: Node[] = [n];
   while (stack.length > 0) {
@@ -160,7 +161,9 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
   const { marks: stack, deps, next, kinds } = frames;
   let depth = 0;
   // Closures being captured, and where the outermost began in the order.
-  let [closures, capturing, evaluated] = [0, 0, 0];
+  let closures = 0;
+  let capturing = 0;
+  let evaluated = 0;
   let entering: Node | null = at.graph.output;
   while (evaluated < bound) {
     const n = entering;

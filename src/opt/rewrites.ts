@@ -58,22 +58,26 @@ function identityCandidate(a: Apply): boolean {
   return false;
 }
 
+/** `v`, which replaces `a`, if it is known to be a Num. */
+const ifNumeric = (v: Node, a: Apply, analysis: Analysis): Node | null => (numeric(v, a, analysis) ? v : null);
+
 function arithmetic(a: Apply, analysis: Analysis): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p === null || a.inputs.length < 2) return null;
-  const [x, y] = [a.inputs[1]!, a.inputs[2]!];
-  const keep = (v: Node): Node | null => (numeric(v, a, analysis) ? v : null);
+  const x = a.inputs[1]!;
+  const y = a.inputs[2]!;
   if (p === S.mul) {
-    if (is(y, 1)) return keep(x);
-    if (is(x, 1)) return keep(y);
+    if (is(y, 1)) return ifNumeric(x, a, analysis);
+    if (is(x, 1)) return ifNumeric(y, a, analysis);
     // (−a)·b = −(a·b) exactly: the sign moves out, where sums can absorb it.
-    const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
+    const nx = callOf(x, S.neg);
+    const ny = callOf(y, S.neg);
     if ((nx === null) === (ny === null)) return null;
     const product = apply(a.graph, [a.inputs[0]!, nx?.inputs[1] ?? x, ny?.inputs[1] ?? y], a.loc);
     return apply(a.graph, [(nx ?? ny)!.inputs[0]!, product], a.loc);
   }
-  if ((p === S.div || p === S.pow) && is(y, 1)) return keep(x);
-  if (p === S.sub && is(y, 0)) return keep(x);
+  if ((p === S.div || p === S.pow) && is(y, 1)) return ifNumeric(x, a, analysis);
+  if (p === S.sub && is(y, 0)) return ifNumeric(x, a, analysis);
   if (p === S.neg) {
     // The inner negation goes too, so it cannot be the proof that its operand is a Num.
     const inner = callOf(x, S.neg);
@@ -106,7 +110,8 @@ function tuples(a: Apply, strict: boolean, analysis: Analysis): Node | null {
   const p = primOf(a.inputs[0]!);
   if (p !== T.tupleGet && p !== T.index) return null;
   if (a.inputs.length !== 3) return null;
-  const [t, i] = [a.inputs[1]!, a.inputs[2]!];
+  const t = a.inputs[1]!;
+  const i = a.inputs[2]!;
   const k = constValue(i);
   if (typeof k !== "number" || !Number.isInteger(k)) return null;
   const made = callOf(t, T.makeTuple);
@@ -186,7 +191,8 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
   const arg = a.inputs[1];
   if (p === D.zerosLikePrim && arg?.kind === "constant" && isGraph(arg.value)) return constant(EnvValue.empty, a.loc);
   if (p === D.addSensPrim) {
-    const [x, y] = [a.inputs[1]!, a.inputs[2]!];
+    const x = a.inputs[1]!;
+    const y = a.inputs[2]!;
     // A zero sensitivity adds nothing, −0 included (see sensSum).
     if (isEmptyEnv(y) || callOf(y, D.zerosLikePrim)) return x;
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
@@ -200,7 +206,8 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     }
     // a + −b is sub_sens(a, b), which sums arrays down as add_sens does.
     // Not −a + −b → −(a + b): −1 + 1 is +0 but −(1 + −1) is −0.
-    const [nx, ny] = [callOf(x, S.neg), callOf(y, S.neg)];
+    const nx = callOf(x, S.neg);
+    const ny = callOf(y, S.neg);
     if (ny !== null) return apply(a.graph, [constant(D.subSens), x, ny.inputs[1]!], a.loc);
     if (nx !== null) return apply(a.graph, [constant(D.subSens), y, nx.inputs[1]!], a.loc);
     return null;
