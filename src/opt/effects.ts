@@ -143,9 +143,6 @@ interface Mark {
 const walks = new WeakMap<Analysis, Map<Node, Mark>>();
 let walkNumber = 0;
 
-/** The stack of the walk, also kept: frames of a node's mark, what it evaluates first, how far it is. */
-const frames = { marks: [] as Mark[], deps: [] as (readonly Node[])[], next: [] as number[], kinds: [] as Node["kind"][] };
-
 /**
  * What is evaluated before `at` in its graph, in the VM's order (vm/linearize.ts): post-order
  * from the output, the callee and then the arguments left to right; a closure, the nodes it
@@ -158,7 +155,12 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
   let marks = walks.get(analysis);
   if (marks === undefined) walks.set(analysis, (marks = new Map()));
   const walk = ++walkNumber;
-  const { marks: stack, deps, next, kinds } = frames;
+  // The stack as arrays, not an object per frame: the mark of each node on it, what it evaluates
+  // first, how far it is, and whether it makes a closure.
+  const stack: Mark[] = [];
+  const deps: (readonly Node[])[] = [];
+  const next: number[] = [];
+  const closure: boolean[] = [];
   let depth = 0;
   // Closures being captured, and where the outermost began in the order.
   let closures = 0;
@@ -190,7 +192,7 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
         stack[depth] = mark;
         deps[depth] = first;
         next[depth] = 0;
-        kinds[depth++] = n.kind;
+        closure[depth++] = n.kind === "constant";
       }
     }
     if (depth === 0) break;
@@ -201,7 +203,7 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
     }
     depth--;
     stack[top]!.place = evaluated++;
-    if (kinds[top] === "constant") closures--;
+    if (closure[top]) closures--;
   }
   return nothing;
 }

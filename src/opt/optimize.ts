@@ -5,8 +5,8 @@
 // its own: a node no longer reachable from an output is simply gone.
 import { idMark, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
-import type { Primitive } from "../ir/primitive.js";
 import { evaluationOrder } from "../ir/order.js";
+import type { Primitive } from "../ir/primitive.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { liftClosures } from "./lambda-lift.js";
