@@ -152,8 +152,8 @@ let walkNumber = 0;
  * reached, or only past a bound. Valid until the next call.
  */
 export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Evaluated {
-  let marks = walks.get(analysis);
-  if (marks === undefined) walks.set(analysis, (marks = new Map()));
+  const marks = walks.get(analysis) ?? new Map<Node, Mark>();
+  walks.set(analysis, marks);
   const walk = ++walkNumber;
   // The stack as arrays, not an object per frame: the mark of each node on it, what it evaluates
   // first, how far it is, and whether it makes a closure.
@@ -172,11 +172,10 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
     entering = null;
     if (n === at) {
       const cut = closures === 0 ? evaluated : capturing;
-      const known = marks;
       return {
         has: (m) => {
           if (walkNumber !== walk) throw new Error("internal: evaluatedBefore asked after the next walk");
-          const mark = m.graph === at.graph ? known.get(m) : undefined;
+          const mark = m.graph === at.graph ? marks.get(m) : undefined;
           return mark !== undefined && mark.walk === walk && mark.place >= 0 && mark.place < cut;
         },
       };

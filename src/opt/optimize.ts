@@ -6,15 +6,14 @@
 import { idMark, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis, type Sealed } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
-import type { Primitive } from "../ir/primitive.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { liftClosures } from "./lambda-lift.js";
 import { primOf } from "./match.js";
 import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
-import { byCallee, rewrites, type Rewrite } from "./rewrites.js";
-import { specializedCallees, specializeGradient } from "./specialize.js";
+import { byCallee, rewrites, type RewriteTable } from "./rewrites.js";
+import { gradientSpecialization } from "./specialize.js";
 
 export interface OptimizeOptions {
   /** Rounds after which the optimizer stops even if it could go on. */
@@ -43,7 +42,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
   const inlineSize = options.inlineSize ?? 400;
   // The program keeps the closures J will see (see rewrites.ts).
   const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
-  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [{ on: specializedCallees, rewrite: specializeGradient }] : [])]);
+  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [gradientSpecialization] : [])]);
   // The first round walks everything reachable. Graphs it finds that are not owned and do not
   // close over owned nodes cannot change while this runs: later rounds copy what the first
   // learned about them instead of walking them again, and inlining reads them from it.
@@ -102,7 +101,7 @@ function trackNew(n: Node, made: { readonly from: number; readonly tracked: Set<
   }
 }
 
-function firstRewrite(a: Apply, analysis: Analysis, active: ReadonlyMap<Primitive | null, readonly Rewrite["rewrite"][]>): Node | null {
+function firstRewrite(a: Apply, analysis: Analysis, active: RewriteTable): Node | null {
   for (const r of active.get(primOf(a.inputs[0]!)) ?? []) {
     const better = r(a, analysis);
     if (better !== null && better !== a) return better;

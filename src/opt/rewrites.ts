@@ -298,14 +298,10 @@ export function rewrites(level: "program" | "unit"): readonly Rewrite[] {
 }
 
 /** The rewrites to try on an apply, by its callee's primitive (`null`: not a primitive), in their order. */
-export function byCallee(list: readonly Rewrite[]): ReadonlyMap<Primitive | null, readonly Rewrite["rewrite"][]> {
+export type RewriteTable = ReadonlyMap<Primitive | null, readonly Rewrite["rewrite"][]>;
+
+export function byCallee(list: readonly Rewrite[]): RewriteTable {
   const table = new Map<Primitive | null, Rewrite["rewrite"][]>();
-  for (const { on, rewrite } of list) {
-    for (const p of on) {
-      const tried = table.get(p) ?? [];
-      if (!tried.includes(rewrite)) tried.push(rewrite);
-      table.set(p, tried);
-    }
-  }
+  for (const { on, rewrite } of list) for (const p of on) table.set(p, [...(table.get(p) ?? []), rewrite]);
   return table;
 }

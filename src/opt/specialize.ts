@@ -10,6 +10,7 @@ import type { Analysis } from "../ir/manager.js";
 import { makeTuple } from "../ir/prims/structural.js";
 import { isPrimitive, type Value } from "../ir/values.js";
 import { optimize } from "./optimize.js";
+import type { Rewrite } from "./rewrites.js";
 
 const built = new WeakMap<Graph, Map<string, Graph>>();
 
@@ -61,10 +62,10 @@ function settled(f: Graph, analysis: Analysis): boolean {
   return true;
 }
 
-/** For the rewrite table (rewrites.ts): the primitives specializeGradient rewrites calls of. */
-export const specializedCallees = [grad, valueAndGrad];
+/** As a rewrite (rewrites.ts): it looks at calls of `grad` and `value_and_grad`. */
+export const gradientSpecialization: Rewrite = { on: [grad, valueAndGrad], rewrite: specializeGradient };
 
-export function specializeGradient(a: Apply, analysis: Analysis): Node | null {
+function specializeGradient(a: Apply, analysis: Analysis): Node | null {
   const c = candidate(a, analysis);
   if (c === null || !settled(c.f, analysis)) return null;
   const { kind, f } = c;
