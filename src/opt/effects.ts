@@ -131,17 +131,57 @@ export interface Evaluated {
 const nothing: Evaluated = { has: () => false };
 
 /**
- * Where the walks of evaluatedBefore have been, per analysis (so per round): each node's mark says
- * which walk last entered it and where in that walk's order it was finished (-1 before). Rewrites
- * ask at every seq and structure; kept for the round, the marks soon cover the graphs walked,
- * and a walk allocates next to nothing. A walk's answers hold until the next walk.
+ * Where the walk of evaluatedBefore in one graph has been, kept per analysis (so per round).
+ * Rewrites ask at every seq and structure, in post-order, and replace the node they asked at:
+ * most questions are about nodes the walk has entered already, and after a replacement the walk
+ * goes back to where it entered the node replaced, not to the output.
  */
 interface Mark {
-  walk: number;
+  /** When the walk entered the node, and what was evaluated then: all of it (`evaluated`), or what counts (`cut`). */
+  readonly entry: number;
+  readonly evaluated: number;
+  readonly cut: number;
+  /** Where in the order the node was finished; -1 before. */
   place: number;
+  /** How deep the stack was, and its top then (the user that entered the node) and how far that was. */
+  readonly depth: number;
+  readonly user: Mark | null;
+  readonly next: number;
 }
-const walks = new WeakMap<Analysis, Map<Node, Mark>>();
-let walkNumber = 0;
+interface Walk {
+  marks: Map<Node, Mark>;
+  /** The nodes entered, in order: going back forgets the last ones. */
+  readonly entered: Node[];
+  /**
+   * The earliest-entered node a replacement made stale (the walk saw inputs since that are no
+   * longer there); before it, the graph is walked as it is now.
+   */
+  stale: Mark | null;
+  /** Bumped when the walk starts again or goes back: an answer holds for one version. */
+  version: number;
+  /** The stack as arrays, not an object per frame: each node's mark, its inputs (as evaluated first), how far it is, whether it makes a closure. */
+  readonly stack: Mark[];
+  readonly deps: (readonly Node[])[];
+  readonly next: number[];
+  readonly closure: boolean[];
+  depth: number;
+  /** Closures being captured, and where the outermost began in the order. */
+  closures: number;
+  capturing: number;
+  evaluated: number;
+  entering: Node | null;
+}
+const walks = new WeakMap<Analysis, Map<Graph, Walk>>();
+
+/**
+ * `old`, which `graph` used, has been replaced (rewriter.ts): what its walk saw from where it
+ * entered `old` on no longer holds.
+ */
+export function replacedIn(analysis: Analysis, graph: Graph, old: Node): void {
+  const w = walks.get(analysis)?.get(graph);
+  const mark = w?.marks.get(old);
+  if (mark !== undefined && (w!.stale === null || mark.entry < w!.stale.entry)) w!.stale = mark;
+}
 
 /**
  * What is evaluated before `at` in its graph, in the VM's order (vm/linearize.ts): post-order
@@ -149,62 +189,102 @@ let walkNumber = 0;
  * captures (as of `analysis`). Those come in an order rewrites of the closure's body may change,
  * so of what is evaluated while capturing `at`, nothing counts. Nor does what `zeros_like` and
  * `env_set` evaluate, which rewrites bypass without asking. Nothing if unknown: `at` not
- * reached, or only past a bound. Valid until the next call.
+ * reached, or only past a bound. Valid until the graph changes.
  */
 export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Evaluated {
-  const marks = walks.get(analysis) ?? new Map<Node, Mark>();
-  walks.set(analysis, marks);
-  const walk = ++walkNumber;
-  // The stack as arrays, not an object per frame: the mark of each node on it, what it evaluates
-  // first, how far it is, and whether it makes a closure.
-  const stack: Mark[] = [];
-  const deps: (readonly Node[])[] = [];
-  const next: number[] = [];
-  const closure: boolean[] = [];
-  let depth = 0;
-  // Closures being captured, and where the outermost began in the order.
-  let closures = 0;
-  let capturing = 0;
-  let evaluated = 0;
-  let entering: Node | null = at.graph.output;
-  while (evaluated < bound) {
-    const n = entering;
-    entering = null;
-    if (n === at) {
-      const cut = closures === 0 ? evaluated : capturing;
-      return {
-        has: (m) => {
-          if (walkNumber !== walk) throw new Error("internal: evaluatedBefore asked after the next walk");
-          const mark = m.graph === at.graph ? marks.get(m) : undefined;
-          return mark !== undefined && mark.walk === walk && mark.place >= 0 && mark.place < cut;
-        },
+  const graph = at.graph;
+  let byGraph = walks.get(analysis);
+  if (byGraph === undefined) walks.set(analysis, (byGraph = new Map()));
+  let w = byGraph.get(graph);
+  if (w === undefined) byGraph.set(graph, (w = start(graph, 0)));
+  let mark = w.marks.get(at);
+  // Entered after what a replacement made stale, or not entered yet: go back first.
+  if (w.stale !== null && (mark === undefined || mark.entry > w.stale.entry)) {
+    if (!goBack(w, graph)) byGraph.set(graph, (w = start(graph, w.version + 1)));
+    mark = w.marks.get(at);
+  }
+  if (mark === undefined && !walkTo(w, at, analysis, bound)) return nothing;
+  const cut = w.marks.get(at)!.cut;
+  const walk = w;
+  const version = w.version;
+  return {
+    has: (m) => {
+      if (walk.version !== version || byGraph.get(graph) !== walk) throw new Error("internal: evaluatedBefore asked after its walk went back");
+      const mark = m.graph === graph ? walk.marks.get(m) : undefined;
+      return mark !== undefined && mark.place >= 0 && mark.place < cut;
+    },
+  };
+}
+
+function start(graph: Graph, version: number): Walk {
+  return { marks: new Map(), entered: [], stale: null, version, stack: [], deps: [], next: [], closure: [], depth: 0, closures: 0, capturing: 0, evaluated: 0, entering: graph.output };
+}
+
+/**
+ * Takes the walk back to just before it entered the stale node, if the user that entered it is
+ * still on the stack (then everything since is in what that node evaluated, and forgotten).
+ */
+function goBack(w: Walk, graph: Graph): boolean {
+  const to = w.stale!;
+  if (to.user !== null && (w.depth < to.depth || w.stack[to.depth - 1] !== to.user)) return false;
+  for (let i = w.entered.length - 1; i >= to.entry; i--) w.marks.delete(w.entered[i]!);
+  w.entered.length = to.entry;
+  w.depth = to.depth;
+  w.evaluated = to.evaluated;
+  w.closures = 0;
+  for (let i = 0; i < to.depth; i++) if (w.closure[i]) w.closures++;
+  // The user's input there is now the replacement; the output, if the node was the output.
+  if (to.user === null) w.entering = graph.output;
+  else {
+    w.next[to.depth - 1] = to.next - 1;
+    w.entering = null;
+  }
+  w.stale = null;
+  w.version++;
+  return true;
+}
+
+/** Walks on until `at` is entered (true), or the graph is walked or the bound is reached (false). */
+function walkTo(w: Walk, at: Apply, analysis: Analysis, bound: number): boolean {
+  const graph = at.graph;
+  const { marks, stack, deps, next, closure } = w;
+  while (w.evaluated < bound) {
+    const n = w.entering;
+    w.entering = null;
+    if (n !== null && !marks.has(n)) {
+      const top = w.depth - 1;
+      const mark: Mark = {
+        entry: w.entered.length,
+        evaluated: w.evaluated,
+        cut: w.closures === 0 ? w.evaluated : w.capturing,
+        place: -1,
+        depth: w.depth,
+        user: top < 0 ? null : stack[top]!,
+        next: top < 0 ? 0 : next[top]!,
       };
-    }
-    let mark = n === null ? undefined : marks.get(n);
-    if (n !== null && mark?.walk !== walk) {
-      if (mark === undefined) marks.set(n, (mark = { walk, place: -1 }));
-      mark.walk = walk;
-      mark.place = -1;
-      const first = n.kind === "apply" && n.graph === at.graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, at.graph, analysis);
+      marks.set(n, mark);
+      w.entered.push(n);
+      const first = n.kind === "apply" && n.graph === graph ? (UNORDERED.has(primOf(n.inputs[0]!)!) ? [] : n.inputs) : capturedBy(n, graph, analysis);
       if (first !== null) {
-        if (n.kind === "constant" && closures++ === 0) capturing = evaluated;
-        stack[depth] = mark;
-        deps[depth] = first;
-        next[depth] = 0;
-        closure[depth++] = n.kind === "constant";
+        if (n.kind === "constant" && w.closures++ === 0) w.capturing = w.evaluated;
+        stack[w.depth] = mark;
+        deps[w.depth] = first;
+        next[w.depth] = 0;
+        closure[w.depth++] = n.kind === "constant";
       }
+      if (n === at) return true;
     }
-    if (depth === 0) break;
-    const top = depth - 1;
+    if (w.depth === 0) return false;
+    const top = w.depth - 1;
     if (next[top]! < deps[top]!.length) {
-      entering = deps[top]![next[top]!++]!;
+      w.entering = deps[top]![next[top]!++]!;
       continue;
     }
-    depth--;
-    stack[top]!.place = evaluated++;
-    if (closure[top]) closures--;
+    w.depth--;
+    stack[top]!.place = w.evaluated++;
+    if (closure[top]) w.closures--;
   }
-  return nothing;
+  return false;
 }
 
 /**

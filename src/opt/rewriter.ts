@@ -4,6 +4,7 @@
 import { noteReplaced } from "../ir/captures.js";
 import type { Apply, Graph, Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
+import { replacedIn } from "./effects.js";
 
 interface Use {
   readonly user: Apply;
@@ -56,10 +57,14 @@ export class Rewriter {
     this.replaced.set(old, by);
     const moved = this.users.get(old) ?? this.analysis.users.get(old) ?? [];
     const list = this.usesOf(by);
-    if (old.kind !== "constant") this.touched.add(old.graph);
+    if (old.kind !== "constant") {
+      this.touched.add(old.graph);
+      replacedIn(this.analysis, old.graph, old);
+    }
     for (const use of moved) {
       if (use.user.inputs[use.index] !== old) continue;
       this.touched.add(use.user.graph);
+      replacedIn(this.analysis, use.user.graph, old);
       use.user.inputs[use.index] = by;
       list.push(use);
     }
@@ -69,6 +74,7 @@ export class Rewriter {
       if (g.output !== old) continue;
       g.output = by;
       this.touched.add(g);
+      replacedIn(this.analysis, g, old);
     }
     this.outputOf(by).push(...graphs);
     this.outputs.set(old, []);
