@@ -153,8 +153,9 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
       else spliced.push(...(capturedBy(e, a.graph, analysis)?.filter((n) => n === e || mayAct(n)) ?? [e]));
     }
     // An operand the value computes anyway goes too, unless a later one acts: it must stay before
-    // that. So does one with nothing left to do, all it may act or fail on evaluated before, and
-    // a repeated one (a node is evaluated once).
+    // that; not in the program, where it would then be evaluated later, and J sums sensitivities
+    // in the reverse of the evaluation order. So does one with nothing left to do, all it may act
+    // or fail on evaluated before, and a repeated one (a node is evaluated once).
     const kept: Node[] = [];
     let laterActs = false;
     let before: Evaluated | undefined;
@@ -165,7 +166,7 @@ function control(a: Apply, strict: boolean, analysis: Analysis): Node | null {
     for (let i = spliced.length - 1; i >= 0; i--) {
       const e = spliced[i]!;
       const known = !isConstantGraph(e);
-      if (spliced.indexOf(e) < i || (known && isPure(e)) || (!laterActs && (e === last || computedFor(last, e))) || (e.kind === "apply" && e.graph === a.graph && done(e))) continue;
+      if (spliced.indexOf(e) < i || (known && isPure(e)) || (!strict && !laterActs && (e === last || computedFor(last, e))) || (e.kind === "apply" && e.graph === a.graph && done(e))) continue;
       kept.unshift(e);
       // A closure still here is one made this round (capturedBy): what it captures is unknown.
       laterActs ||= mayAct(e) || isConstantGraph(e);

@@ -466,4 +466,17 @@ print(grad(f, 0)(0, 1));`;
     expect(p).toBeNaN();
     expect(o).toBeNaN();
   });
+
+  // Regression (fixed: in the program, a seq keeps an operand its value computes anyway): the
+  // loop's result, a statement of the body's seq, was left to the division that reads it, so the
+  // loop ran after `y * y`, and J, which sums a sensitivity in the reverse of that order, added
+  // ∂y as (loop + y·d) + y·d instead of loop + (y·d + y·d):
+  //   def f(x, y) { var v = sin(x); for k in 0..3 { v = v * cos(y); } log(1 + y * y) + v / 2 }
+  //   grad(f, 1)(-0.8571428571428571, -2)  expected −0.9785657078723524, got −0.9785657078723525.
+  it("the gradient of a loop's free variable is summed in the order written", () => {
+    const src = `def f(x, y) { var v = sin(x); for k in 0..3 { v = v * cos(y); } log(1 + y * y) + v / 2 }`;
+    const at = (optimize: boolean): unknown => compile(`${src}\ndef g(x, y) = grad(f, 1)(x, y);`, { optimize }).fn("g")(-0.8571428571428571, -2);
+    expect(at(false)).toBe(-0.9785657078723524);
+    expect(at(true)).toBe(at(false));
+  });
 });
