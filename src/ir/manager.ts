@@ -160,10 +160,16 @@ function nesting(graphs: readonly Graph[], fvs: ReadonlyMap<Graph, readonly Node
     visiting.add(g);
     let best: Graph | null = null;
     let bestDepth = -1;
+    // Free variables come sorted by id, so mostly in runs of one graph: each graph is asked once per run.
+    let last: Graph | null = null;
     for (const n of fvs.get(g) ?? []) {
-      if (n.kind === "constant") continue;
+      if (n.kind === "constant" || n.graph === last) continue;
+      last = n.graph;
       const d = depthOf(n.graph);
-      if (d > bestDepth) [best, bestDepth] = [n.graph, d];
+      if (d > bestDepth) {
+        best = n.graph;
+        bestDepth = d;
+      }
     }
     visiting.delete(g);
     parent.set(g, best);

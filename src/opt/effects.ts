@@ -347,7 +347,9 @@ export const acts = (m: Apply): boolean => primOf(m.inputs[0]!)?.effect === "io"
 export function mayAct(e: Node): boolean {
   if (e.kind !== "apply") return false;
   const all = cone(e);
-  return all === null || [...all].some(acts);
+  if (all === null) return true;
+  for (const m of all) if (acts(m)) return true;
+  return false;
 }
 
 /**
