@@ -101,9 +101,11 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
       for (let index = 0; index < n.inputs.length; index++) {
         const input = n.inputs[index]!;
         if (input.kind !== "constant" || isGraph(input.value)) {
-          let list = users.get(input);
-          if (list === undefined) users.set(input, (list = []));
-          list.push({ user: n, index });
+          // Most nodes have one user: an array made with it holds one slot, one made empty and
+          // pushed to holds seventeen.
+          const list = users.get(input);
+          if (list === undefined) users.set(input, [{ user: n, index }]);
+          else list.push({ user: n, index });
         }
         noteUse(n.graph, input);
         if (input.kind === "apply" && !seenNodes.has(input)) stack.push(input);
