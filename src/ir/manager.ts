@@ -162,7 +162,7 @@ function nesting(graphs: readonly Graph[], fvs: ReadonlyMap<Graph, readonly Node
     visiting.add(g);
     let best: Graph | null = null;
     let bestDepth = -1;
-    // Free variables come sorted by id, so mostly in runs of one graph: each graph is asked once per run.
+    // Free variables come sorted by id, so often in runs of one graph: each graph is asked once per run.
     let last: Graph | null = null;
     for (const n of fvs.get(g) ?? []) {
       if (n.kind === "constant" || n.graph === last) continue;

@@ -149,7 +149,7 @@ interface Mark {
   readonly next: number;
 }
 interface Walk {
-  marks: Map<Node, Mark>;
+  readonly marks: Map<Node, Mark>;
   /** The nodes entered, in order: going back forgets the last ones. */
   readonly entered: Node[];
   /**
