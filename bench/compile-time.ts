@@ -101,12 +101,18 @@ function differentiate(loss: Graph) {
 }
 
 /**
- * Median of each part over RUNS samples after a warm-up, each from a fresh compile: J caches
- * the transform of each graph, so differentiating the same `loss` twice would time a cache hit.
+ * Gradients timed per size. More than RUNS: on these shared machines a median of 5 moved by half
+ * from one run to the next, and a gradient of the largest program takes well under a second.
+ */
+const GRADIENT_RUNS = 3 * RUNS;
+
+/**
+ * Median of each part over GRADIENT_RUNS samples after a warm-up, each from a fresh compile: J
+ * caches the transform of each graph, so differentiating the same `loss` twice would time a cache hit.
  */
 function timeGradient(source: string) {
   const samples = [];
-  for (let i = 0; i <= RUNS; i++) samples.push(differentiate(lossOf(source)));
+  for (let i = 0; i <= GRADIENT_RUNS; i++) samples.push(differentiate(lossOf(source)));
   const rest = samples.slice(1);
   const med = (part: (s: (typeof rest)[number]) => number) => median(rest.map(part));
   // The fastest sample too: on a shared machine the median moves by half from one run to the next.
@@ -155,12 +161,12 @@ for (const target of [50, 100, 200, 400]) {
 }
 
 printTable(
-  "compile time: frontEnd without / with the optimizer; grad = gradientGraph(loss) + optimize (median, and fastest of the samples); flat µs/line = linear growth",
+  `compile time: frontEnd without / with the optimizer; grad = gradientGraph(loss) + optimize (median of ${GRADIENT_RUNS}, and the fastest); flat µs/line = linear growth`,
   ["lines", "defs", "no-opt ms", "opt ms", "grad ms", "grad min ms", "no-opt µs/line", "opt µs/line", "grad µs/line"],
   compileRows,
 );
 printTable(
-  "where the grad ms go: J itself, the optimizer AD runs on each unit, the final optimize; and the optimized gradient's size",
+  `where the grad ms go (medians of ${GRADIENT_RUNS}): J itself, the optimizer AD runs on each unit, the final optimize; and the optimized gradient's size`,
   ["lines", "primal applies", "grad applies", "grad graphs", "grad calls", "J ms", "unit opt ms", "final opt ms"],
   gradientRows,
 );

@@ -75,7 +75,6 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
   const stack: Node[] = [];
   for (let gi = 0; gi < graphs.length; gi++) {
     const g = graphs[gi]!;
-    for (const p of g.parameters) seenNodes.add(p);
     if (g.output === null) continue;
     if (sealed?.graphs.has(g)) {
       applies.set(g, [...(sealed.from.applies.get(g) ?? [])]);
@@ -86,6 +85,7 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
       for (const n of sealed.from.freeVariables.get(g) ?? []) direct.get(g)!.add(n);
       continue;
     }
+    const own = applies.get(g)!;
     noteUse(g, g.output);
     stack.push(g.output);
     while (stack.length > 0) {
@@ -96,8 +96,12 @@ export function analyze(roots: readonly Graph[], sealed?: Sealed): Analysis {
       }
       if (seenNodes.has(n)) continue;
       seenNodes.add(n);
-      addGraph(n.graph);
-      applies.get(n.graph)!.push(n);
+      // Most applies are the walked graph's own; a free variable's graph may be new.
+      if (n.graph === g) own.push(n);
+      else {
+        addGraph(n.graph);
+        applies.get(n.graph)!.push(n);
+      }
       for (let index = 0; index < n.inputs.length; index++) {
         const input = n.inputs[index]!;
         if (input.kind !== "constant" || isGraph(input.value)) {
@@ -146,8 +150,24 @@ function closeFreeVariables(
     }
   }
   const result = new Map<Graph, Node[]>();
-  for (const [g, set] of total) result.set(g, [...set].sort((a, b) => a.id - b.id));
+  for (const [g, set] of total) result.set(g, sortedById(set));
   return result;
+}
+
+/**
+ * The nodes of a set in id order. Most sets are tiny: sorted by insertion, as Array.prototype.sort
+ * allocates a work copy on every call.
+ */
+function sortedById(set: ReadonlySet<Node>): Node[] {
+  const nodes = [...set];
+  if (nodes.length > 16) return nodes.sort((a, b) => a.id - b.id);
+  for (let i = 1; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    let j = i - 1;
+    for (; j >= 0 && nodes[j]!.id > n.id; j--) nodes[j + 1] = nodes[j]!;
+    nodes[j + 1] = n;
+  }
+  return nodes;
 }
 
 /** The owners of a graph's free variables form a chain of enclosing graphs; the parent is the deepest. */

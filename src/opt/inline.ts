@@ -16,11 +16,14 @@ export interface InlineContext {
   /** How many constants name `g`, over every graph of the round. */
   readonly references: (g: Graph) => number;
   readonly roots: readonly Graph[];
+  /** The graphs this optimize may change: inlining one named only once moves it rather than copying it. */
+  readonly owned: ReadonlySet<Graph>;
 }
 
 /**
- * A graph worth inlining at `site`: small, unchanged this round (the copy is made from the
- * analysis, which describes the graphs as the round found them), and not recursive — unless
+ * A graph worth inlining at `site`: small or ours and named only there, unchanged this round (the
+ * copy is made from the analysis, which describes the graphs as the round found them), and not
+ * recursive — unless
  * `site` is the only place that names it and its body names it nowhere: then the copy replaces it
  * in its cycle of graphs, which gets one graph shorter (so a recursive backward pass made of
  * several graphs becomes one).
@@ -31,8 +34,11 @@ export function inlinable(site: Apply, analysis: Analysis, context: InlineContex
   const g = callee.value;
   if (g === site.graph || g.output === null || g.parameters.length !== site.inputs.length - 1) return null;
   if (!analysis.applies.has(g) || nested(g, analysis).some((h) => rw.touched.has(h) || h.flags.opaque)) return null;
-  if (context.recursive(g) && !namedOnlyAt(g, analysis, context)) return null;
-  return size(g, analysis) <= maxSize ? g : null;
+  const recursive = context.recursive(g);
+  if (recursive && !namedOnlyAt(g, analysis, context)) return null;
+  if (size(g, analysis) <= maxSize) return g;
+  // A graph of ours named only here is moved, not copied: whatever its size, nothing grows.
+  return context.owned.has(g) && (recursive || namedOnlyAt(g, analysis, context)) ? g : null;
 }
 
 function namedOnlyAt(g: Graph, analysis: Analysis, { references, roots }: InlineContext): boolean {

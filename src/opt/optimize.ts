@@ -19,8 +19,8 @@ export interface OptimizeOptions {
   /** Rounds after which the optimizer stops even if it could go on. */
   readonly maxRounds?: number;
   /**
-   * Graphs of at most this many applies (their nested graphs included) are inlined anywhere;
-   * 0 inlines nothing.
+   * Graphs of at most this many applies (their nested graphs included) are inlined anywhere, and
+   * owned graphs named only once whatever their size; 0 inlines nothing.
    */
   readonly inlineSize?: number;
   /** Merge common subexpressions (default true). */
@@ -39,7 +39,7 @@ export interface OptimizeOptions {
  */
 export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions = {}): void {
   const maxRounds = options.maxRounds ?? 32;
-  const inlineSize = options.inlineSize ?? 400;
+  const inlineSize = options.inlineSize ?? 200;
   // The program keeps the closures J will see (see rewrites.ts).
   const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
   const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [gradientSpecialization] : [])]);
@@ -55,7 +55,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     const rw = new Rewriter(analysis);
     // Applies made from now on are the round's own: their uses are not in the analysis.
     const made = { from: idMark(), tracked: new Set<Apply>() };
-    const context = { recursive: recursionTest(analysis), references: references(analysis), roots };
+    const context = { recursive: recursionTest(analysis), references: references(analysis), roots, owned };
     // CSE reads a graph in the same order: as computed here, if nothing has changed it since.
     const orders = new Map<Graph, readonly Apply[]>();
     for (const g of analysis.graphs) {

@@ -14,6 +14,7 @@ import * as D from "../../src/ir/prims/sensitivity.js";
 import { capturedBy, evaluatedBefore } from "../../src/opt/effects.js";
 import { primOf } from "../../src/opt/match.js";
 import { Rewriter } from "../../src/opt/rewriter.js";
+import { random } from "../ad/array-helpers.js";
 import { lowerModule } from "../ir/helpers.js";
 
 const source = `
@@ -74,15 +75,6 @@ function appliesOf(g: Graph, analysis: Analysis): Set<Apply> {
   return all;
 }
 
-/** A small deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
-
 /**
  * Goes through every graph in evaluation order (or `shuffled`), asking at half the Applies and comparing, and
  * replacing some (replaceSome). Returns how many answers were compared and how many nodes replaced.
@@ -132,7 +124,7 @@ function replaceSome(a: Apply, g: Graph, rw: Rewriter, next: () => number): numb
 
 describe("evaluatedBefore across replacements", () => {
   it("answers as a fresh walk would in a program as lowered", () => {
-    for (let seed = 1; seed <= 20; seed++) {
+    for (let seed = 21; seed <= 40; seed++) {
       const { asked, replaced } = check([...lowerModule(source).defs.values()], seed);
       expect(asked).toBeGreaterThan(10);
       expect(replaced).toBeGreaterThan(3);
@@ -142,7 +134,7 @@ describe("evaluatedBefore across replacements", () => {
   it("answers as a fresh walk would in the gradient J builds", () => {
     // J's units as built, with their seqs, structures and closures.
     setUnitOptimizer(null);
-    for (let seed = 1; seed <= 20; seed++) {
+    for (let seed = 21; seed <= 40; seed++) {
       const { asked, replaced } = check([gradientGraph(lowerModule(source).defs.get("f")!)], seed);
       expect(asked).toBeGreaterThan(50);
       expect(replaced).toBeGreaterThan(20);
@@ -151,7 +143,7 @@ describe("evaluatedBefore across replacements", () => {
 
   it("answers as a fresh walk would when asked in any order", () => {
     setUnitOptimizer(null);
-    for (let seed = 1; seed <= 20; seed++) {
+    for (let seed = 21; seed <= 40; seed++) {
       const { asked, replaced } = check([gradientGraph(lowerModule(source).defs.get("f")!)], seed, true);
       expect(asked).toBeGreaterThan(50);
       expect(replaced).toBeGreaterThan(20);
