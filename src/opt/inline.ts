@@ -23,10 +23,9 @@ export interface InlineContext {
 /**
  * A graph worth inlining at `site`: small or ours and named only there, unchanged this round (the
  * copy is made from the analysis, which describes the graphs as the round found them), and not
- * recursive — unless
- * `site` is the only place that names it and its body names it nowhere: then the copy replaces it
- * in its cycle of graphs, which gets one graph shorter (so a recursive backward pass made of
- * several graphs becomes one).
+ * recursive — unless `site` is the only place that names it and its body names it nowhere: then
+ * the copy replaces it in its cycle of graphs, which gets one graph shorter (so a recursive
+ * backward pass made of several graphs becomes one).
  */
 export function inlinable(site: Apply, analysis: Analysis, context: InlineContext, maxSize: number, rw: Rewriter): Graph | null {
   const callee = site.inputs[0]!;
