@@ -5,7 +5,7 @@
 // of `loss` the way `myx ir --grad` does. The numbers are for reading, never for asserting.
 import { performance } from "node:perf_hooks";
 import { gradientGraph } from "../src/ad/gradient-graph.js";
-import { setUnitOptimizer } from "../src/ad/hooks.js";
+import { Session } from "../src/ad/session.js";
 import { irStats } from "../src/cli/stats.js";
 import { compile, frontEnd } from "../src/index.js";
 import type { Graph } from "../src/ir/graph.js";
@@ -76,26 +76,23 @@ function check(source: string): void {
   }
 }
 
-/** Milliseconds spent in the optimizer AD runs on each unit it transforms, since the last reset. */
-let unitOptMs = 0;
-
 /**
  * Differentiates `loss` as `myx ir --grad` does, timing its three parts: J itself, the
- * optimizer AD runs on each unit it makes (the one frontEnd installs, here wrapped in a timer),
- * and the final optimize of the gradient graph. Returns the gradient's size too.
+ * optimizer AD runs on each unit it makes (here wrapped in a timer), and the final optimize of
+ * the gradient graph. Returns the gradient's size too.
  */
 function differentiate(loss: Graph) {
-  unitOptMs = 0;
-  // As src/index.ts installs it: at each fixed point AD lifts its loops, branches and recursions.
-  setUnitOptimizer((roots, owned, atFixedPoint) => {
+  let unitOptMs = 0;
+  // As src/index.ts makes it: at each fixed point AD lifts its loops, branches and recursions.
+  const session: Session = new Session((roots, owned, atFixedPoint) => {
     const start = performance.now();
-    optimize(roots, owned, { atFixedPoint });
+    optimize(roots, owned, { atFixedPoint, session });
     unitOptMs += performance.now() - start;
   });
   const start = performance.now();
-  const g = gradientGraph(loss);
+  const g = gradientGraph(session, loss);
   const built = performance.now();
-  optimize([g], new Set([g]));
+  optimize([g], new Set([g]), { session });
   const end = performance.now();
   return { total: end - start, j: built - start - unitOptMs, unit: unitOptMs, final: end - built, stats: irStats(g) };
 }

@@ -4,7 +4,7 @@
 // The numbers are for reading, never for asserting: nothing in the test suite depends on speed.
 import { performance } from "node:perf_hooks";
 import { frontEnd } from "../src/index.js";
-import type { Value } from "../src/ir/values.js";
+import type { Value } from "../src/runtime/values.js";
 import { Machine } from "../src/vm/index.js";
 
 interface Case {

@@ -8,22 +8,33 @@ import { lowerProgram, type TopScope } from "./ir/lower/program.js";
 import type { Module } from "./ir/module.js";
 import { Machine } from "./vm/index.js";
 import { differentiationBuiltins } from "./ad/builtins.js";
-import { setUnitOptimizer } from "./ad/hooks.js";
+import { Session } from "./ad/session.js";
 import { idMark } from "./ir/graph.js";
 import { analyze } from "./ir/manager.js";
 import { optimize } from "./opt/optimize.js";
 import { toJs, toMyxArgs } from "./vm/js-values.js";
-import { PrimError } from "./ir/primitive.js";
-import type { Value } from "./ir/values.js";
+import { PrimError } from "./runtime/host.js";
+import type { Value } from "./runtime/values.js";
 
 export { MyxError, type Diagnostic } from "./lang/diagnostics.js";
-export { Tensor } from "./ir/values.js";
+export { Tensor } from "./runtime/values.js";
 export { tuple } from "./vm/js-values.js";
+
+/**
+ * A compile session (src/ad/session.ts) whose unit optimizer is the optimizer, or none: what
+ * differentiation builds at run time is optimized as the program is.
+ */
+export function newSession(optimizing: boolean): Session {
+  const session: Session = new Session(optimizing ? (roots, owned, atFixedPoint) => optimize(roots, owned, { atFixedPoint, session }) : null);
+  return session;
+}
 
 export interface FrontEndOptions {
   readonly filename?: string;
-  /** Run the optimizer on the program and on what differentiation builds (default true). */
+  /** Run the optimizer on the program and on what differentiation builds (default true); without a session only. */
   readonly optimize?: boolean;
+  /** The session to compile in: the REPL's, for all its inputs. A new one unless given. */
+  readonly session?: Session;
   /** REPL inputs see what earlier inputs defined. */
   readonly repl?: boolean;
   readonly scope?: TopScope;
@@ -32,6 +43,8 @@ export interface FrontEndOptions {
 export interface FrontEndResult {
   readonly module: Module;
   readonly scope: TopScope;
+  /** What the module's graphs are run with, so that `grad` at run time transforms as this compile did. */
+  readonly session: Session;
 }
 
 /** Source to graphs; throws a MyxError listing every error found, with source excerpts. */
@@ -42,8 +55,7 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   };
   const parsed = parseProgram(source, file);
   if (parsed.program === null) return fail(parsed.diagnostics);
-  const optimizing = options.optimize ?? true;
-  setUnitOptimizer(optimizing ? (roots, owned, atFixedPoint) => optimize(roots, owned, { atFixedPoint }) : null);
+  const session = options.session ?? newSession(options.optimize ?? true);
   const mark = idMark();
   let lowered: ReturnType<typeof lowerProgram>;
   try {
@@ -54,7 +66,7 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
   }
   if (lowered.module === null) return fail(lowered.diagnostics);
   const { main, defs } = lowered.module;
-  if (optimizing) {
+  if (session.optimizing) {
     // Only what this program made: graphs of earlier REPL inputs may already have run. Nothing
     // is inlined here, so a runtime error still lists every call of the program in its trace,
     // and nothing is merged, so that what J later makes of the program sums sensitivities as
@@ -62,10 +74,10 @@ export function frontEnd(source: string, options: FrontEndOptions = {}): FrontEn
     // functions are built once the program's graphs are final.
     const roots = [main, ...defs.values()];
     const owned = new Set(analyze(roots).graphs.filter((g) => g.id >= mark));
-    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false, specialize: false });
-    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false });
+    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false, specialize: false, session });
+    optimize(roots, owned, { level: "program", inlineSize: 0, cse: false, session });
   }
-  return { module: lowered.module, scope: lowered.scope };
+  return { module: lowered.module, scope: lowered.scope, session };
 }
 
 export interface CompileOptions {
@@ -104,7 +116,7 @@ export interface MyxModule {
 export function compile(source: string, options: CompileOptions = {}): MyxModule {
   const file = options.filename ?? "<input>";
   const sources = new Map([[file, source]]);
-  const { module } = frontEnd(source, { filename: file, optimize: options.optimize ?? true });
+  const { module, session } = frontEnd(source, { filename: file, optimize: options.optimize ?? true });
   let captured: string[] | null = null;
   const readFile = options.readFile;
   const machine = new Machine({
@@ -116,6 +128,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     maxDepth: options.maxDepth,
     maxMemoryMB: options.maxMemoryMB,
     readFile: readFile && ((path) => readFile(isAbsolute(path) ? path : join(dirname(file), path))),
+    session,
   });
   // Runtime errors are raised with their excerpt, like compile errors.
   const guarded = <T>(f: () => T): T => {

@@ -6,7 +6,7 @@
 // branch that calls the lifted graph with them — a known graph, which the optimizer inlines.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze } from "../ir/manager.js";
-import { makeTuple, switchPrim, tupleGet } from "../ir/prims/structural.js";
+import { makeTuple, switchPrim, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { isPrimCall } from "./loops.js";
 

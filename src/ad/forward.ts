@@ -16,13 +16,12 @@
 import { addParameter, apply, applyPrim, constant, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
-import { PrimError } from "../ir/primitive.js";
-import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
-import { isPrimitive, UNIT } from "../ir/values.js";
-import { optimizeUnit } from "./hooks.js";
-import { primitiveJvp } from "./primitive-jvp.js";
-import { zeroTangent } from "./tangents.js";
-import { byDepth, closuresOf, fillUnit } from "./units.js";
+import { PrimError } from "../runtime/host.js";
+import { makeTuple, seq, tupleGet } from "../prims/structural.js";
+import { isPrimitive, UNIT } from "../runtime/values.js";
+import { zeroTangent } from "../runtime/tangents.js";
+import type { Session } from "./session.js";
+import { byDepth, closuresOf } from "./units.js";
 
 /** Where one free variable of G⊳ comes from: the primal or the tangent of G's free variable `index`. */
 export interface EnvSlot {
@@ -37,21 +36,18 @@ export interface ForwardClosure {
   readonly env: readonly EnvSlot[];
 }
 
-const units = new WeakMap<Graph, ForwardClosure>();
-/** Each transformed graph's source, so a transformed closure handed back to the user can be undone. */
-const sources = new WeakMap<Graph, Graph>();
-
-export function sourceOf(forward: Graph): Graph | undefined {
-  return sources.get(forward);
+/** The graph `forward` was made from by J⊳, if it was. */
+export function sourceOf(session: Session, forward: Graph): Graph | undefined {
+  return session.forwardSources.get(forward);
 }
 
 /** J⊳ of a graph, with the correspondence of free variables needed to transform its closures. */
-export function transformForward(root: Graph): ForwardClosure {
-  const known = units.get(root);
+export function transformForward(session: Session, root: Graph): ForwardClosure {
+  const known = session.forward.get(root);
   if (known !== undefined) return known;
   const analysis = analyze([root]);
   const members = closuresOf(root, analysis);
-  const unit = new ForwardUnit(analysis, members);
+  const unit = new ForwardUnit(session, analysis, members);
   const wrapper = newGraph(`${root.name}/env`, null);
   const slots = new Map<Node, EnvSlot>();
   (analysis.freeVariables.get(root) ?? []).forEach((fv, index) => {
@@ -80,13 +76,13 @@ export function transformForward(root: Graph): ForwardClosure {
       return env;
     },
   };
-  units.set(root, result);
-  fillUnit(
+  session.forward.set(root, result);
+  session.units.fill(
     () => {
       for (const g of byDepth(members, analysis)) unit.fill(g);
-      return () => optimizeUnit([forward], unit.created);
+      return () => session.optimizeUnit([forward], unit.created);
     },
-    () => units.delete(root),
+    () => session.forward.delete(root),
   );
   return result;
 }
@@ -101,6 +97,7 @@ class ForwardUnit {
   private readonly pairs = new Map<Apply, Node>();
 
   constructor(
+    private readonly session: Session,
     private readonly analysis: Analysis,
     members: readonly Graph[],
   ) {
@@ -111,7 +108,7 @@ class ForwardUnit {
       for (const p of g.parameters) this.tangents.set(p, addParameter(fg, `d${p.name}`, p.loc));
       this.graphs.set(g, fg);
       this.created.add(fg);
-      sources.set(fg, g);
+      session.forwardSources.set(fg, g);
     }
   }
 
@@ -125,11 +122,11 @@ class ForwardUnit {
   private primal(n: Node, calleeArity: number | null): Node {
     if (n.kind !== "constant") return this.image(this.primals, n);
     const v = n.value;
-    if (isGraph(v)) return constant(this.graphs.get(v) ?? transformForward(v).forward, n.loc);
+    if (isGraph(v)) return constant(this.graphs.get(v) ?? transformForward(this.session, v).forward, n.loc);
     if (isPrimitive(v)) {
       const arity = calleeArity ?? (v.minArgs === v.maxArgs ? v.minArgs : null);
       if (arity === null) throw new PrimError(`jvp cannot differentiate through '${v.name}' passed as a value`);
-      return constant(primitiveJvp(v, arity), n.loc);
+      return constant(this.session.primitiveJvp(v, arity), n.loc);
     }
     return n;
   }
@@ -172,6 +169,6 @@ class ForwardUnit {
 }
 
 /** J⊳ of a graph that closes over nothing, such as a top-level def. */
-export function transformForwardGraph(g: Graph): Graph {
-  return transformForward(g).forward;
+export function transformForwardGraph(session: Session, g: Graph): Graph {
+  return transformForward(session, g).forward;
 }

@@ -2,10 +2,11 @@
 // pick the sensitivities asked for. Because the gradient is an ordinary graph over an ordinary
 // closure J(f), it can itself be transformed: that is all `grad(grad(f))` needs.
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node } from "../ir/graph.js";
-import { expectCotangent, expectNumOutput, userGradientPrim } from "../ir/prims/sensitivity.js";
-import { makeTuple, seq, tupleGet } from "../ir/prims/structural.js";
+import { expectCotangent, expectNumOutput, userGradientPrim } from "../prims/sensitivity.js";
+import { makeTuple, seq, tupleGet } from "../prims/structural.js";
 import { jValuePrim } from "./j-value.js";
 import { transformGraph } from "./reverse.js";
+import type { Session } from "./session.js";
 
 export interface GradientSpec {
   readonly kind: "grad" | "value_and_grad";
@@ -31,15 +32,13 @@ function gradientBody(g: Graph, jf: Node, xs: readonly Node[], spec: GradientSpe
   return applyPrim(g, seq, [y, out], null);
 }
 
-const closures = new Map<string, Graph>();
-
 /**
  * The graph of `grad(f, …)` for an f of `arity` parameters. It closes over one value, J(f), so
  * the gradient of any function is `Closure(graph, [J(f)])`.
  */
-export function gradientClosureGraph(spec: GradientSpec, arity: number, label: string): Graph {
+export function gradientClosureGraph(session: Session, spec: GradientSpec, arity: number, label: string): Graph {
   const key = `${spec.kind}|${spec.nums.join(",")}|${spec.single}|${arity}|${label}`;
-  const known = closures.get(key);
+  const known = session.gradientGraphs.get(key);
   if (known !== undefined) return known;
   const env = newGraph(`${label}/env`, null);
   const jf = addParameter(env, "jf", null);
@@ -47,7 +46,7 @@ export function gradientClosureGraph(spec: GradientSpec, arity: number, label: s
   const g = newGraph(name, null);
   const xs = Array.from({ length: arity }, (_, i) => addParameter(g, `x${i}`, null));
   g.output = gradientBody(g, jf, xs, spec, name);
-  closures.set(key, g);
+  session.gradientGraphs.set(key, g);
   return g;
 }
 
@@ -55,12 +54,12 @@ export function gradientClosureGraph(spec: GradientSpec, arity: number, label: s
  * The gradient of a graph that closes over nothing, as a graph of its own: by default
  * `grad(f, (0, …, n-1))`, as `myx ir --grad` and the REPL's `:grad` show it.
  */
-export function gradientGraph(f: Graph, spec?: GradientSpec): Graph {
+export function gradientGraph(session: Session, f: Graph, spec?: GradientSpec): Graph {
   const all = f.parameters.map((_, i) => i);
   const s = spec ?? { kind: "grad", nums: all, single: all.length === 1 };
   const g = newGraph(spec === undefined ? `${f.name}/grad` : `${s.kind}(${f.name})`, f.loc);
   const xs = f.parameters.map((p) => addParameter(g, p.name, p.loc));
-  g.output = gradientBody(g, constant(transformGraph(f)), xs, s, `${s.kind}(${f.name})`);
+  g.output = gradientBody(g, constant(transformGraph(session, f)), xs, s, `${s.kind}(${f.name})`);
   return g;
 }
 
@@ -68,9 +67,9 @@ export function gradientGraph(f: Graph, spec?: GradientSpec): Graph {
  * The graph of `vjp(f, ·)` for an f of `arity` parameters, closing over J(f): it returns the
  * value and a backpropagator closure whose result has one gradient per argument.
  */
-export function vjpClosureGraph(arity: number, label: string): Graph {
+export function vjpClosureGraph(session: Session, arity: number, label: string): Graph {
   const key = `vjp|${arity}|${label}`;
-  const known = closures.get(key);
+  const known = session.gradientGraphs.get(key);
   if (known !== undefined) return known;
   const env = newGraph(`${label}/env`, null);
   const jf = addParameter(env, "jf", null);
@@ -85,6 +84,6 @@ export function vjpClosureGraph(arity: number, label: string): Graph {
   const gs = xs.map((x, i) => applyPrim(bp, userGradientPrim, [applyPrim(bp, tupleGet, [all, constant(i + 1)], null), x], null));
   bp.output = applyPrim(bp, makeTuple, gs, null);
   g.output = applyPrim(g, makeTuple, [value, constant(bp)], null);
-  closures.set(key, g);
+  session.gradientGraphs.set(key, g);
   return g;
 }

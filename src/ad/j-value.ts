@@ -1,60 +1,85 @@
-// J of a runtime value: functions become their transformed selves (closures are transformed with
-// the graphs they reach, see reverse.ts), data is its own J. The gradient and vjp graphs apply it
-// to their arguments, so a function passed as an argument is called in the J world too.
-import { addParameter, applyPrim, constant, newGraph } from "../ir/graph.js";
-import { definePrim, PrimError } from "../ir/primitive.js";
-import { globalGet } from "../ir/prims/program.js";
-import { zerosLikePrim } from "../ir/prims/sensitivity.js";
-import { makeTuple } from "../ir/prims/structural.js";
-import { Closure, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
-import { primitiveJ, registerSpecialJ } from "./primitive-j.js";
-import { backpropRules } from "./backprop-rules.js";
-import { reJ, transformClosure, unJ } from "./reverse.js";
+// J of a runtime value, and its transpose. Functions become their transformed selves (closures are
+// transformed with the graphs they reach, see reverse.ts); data is its own J. The gradient and
+// vjp graphs apply it to their arguments, so a function passed as an argument is called in the J
+// world too. A sensitivity of J-world values holds environments keyed by J-world nodes; `un_j`
+// maps those keys back to the primal nodes they stand for, which is what a sensitivity of J(f) is
+// as one of f.
+import type { Node } from "../ir/graph.js";
+import { definePrim, type Primitive } from "../prims/primitive.js";
+import { PrimError } from "../runtime/host.js";
+import { Closure, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../runtime/values.js";
+import { transformClosure } from "./reverse.js";
+import type { Session } from "./session.js";
 
-export function jValue(v: Value): Value {
+export function jValue(session: Session, v: Value): Value {
   if (v instanceof Closure) {
-    const t = transformClosure(v.graph);
-    return new Closure(t.forward, t.envIndex.map((i) => jValue(v.env[i]!)));
+    const t = transformClosure(session, v.graph);
+    return new Closure(t.forward, t.envIndex.map((i) => jValue(session, v.env[i]!)));
   }
   if (isPrimitive(v)) {
     if (v.minArgs !== v.maxArgs) throw new PrimError(`cannot differentiate '${v.name}' passed as a value`);
-    return new Closure(primitiveJ(v, v.minArgs), []);
+    return new Closure(session.primitiveJ(v, v.minArgs), []);
   }
-  if (isTuple(v)) return v.map(jValue);
-  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(jValue));
+  if (isTuple(v)) return v.map((x) => jValue(session, x));
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map((x) => jValue(session, x)));
   return v;
 }
 
-export const jValuePrim = definePrim({ name: "j_value", args: 1, impl: ([v]) => jValue(v!) });
+/** A sensitivity of J-world values, with environment keys mapped back to the primal nodes they stand for. */
+export function unJ(session: Session, v: Value): Value {
+  if (v instanceof EnvValue) {
+    const entries = new Map<Node, Value>();
+    for (const [k, s] of v.entries) entries.set(session.standsFor.get(k) ?? k, unJ(session, s));
+    return new EnvValue(entries);
+  }
+  if (isTuple(v)) return v.map((x) => unJ(session, x));
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map((x) => unJ(session, x)));
+  return v;
+}
 
-/** The sensitivity of J(x) as one of x: J-world environment keys mapped back to x's own. */
-const unJPrim = definePrim({ name: "un_j", args: 1, impl: ([d]) => unJ(d!) });
-const reJPrim = definePrim({ name: "re_j", args: 2, impl: ([d, like]) => reJ(d!, like!) });
+/** The transpose of unJ: a sensitivity with primal keys, given back the J-world keys `like` has. */
+function reJ(session: Session, d: Value, like: Value): Value {
+  if (like instanceof EnvValue && d instanceof EnvValue) {
+    const entries = new Map<Node, Value>();
+    for (const [k, v] of like.entries) {
+      const s = d.entries.get(session.standsFor.get(k) ?? k);
+      if (s !== undefined) entries.set(k, reJ(session, s, v));
+    }
+    return new EnvValue(entries);
+  }
+  if (isTuple(like) && isTuple(d)) return d.map((x, i) => reJ(session, x, like[i]!));
+  if (like instanceof RecordValue && d instanceof RecordValue) return new RecordValue(d.keys, d.values.map((x, i) => reJ(session, x, like.values[i]!)));
+  return d;
+}
 
 // Each is linear in its sensitivity and the other's transpose, so any order of derivative closes.
-backpropRules.set(unJPrim, (b, [x], _, d) => [b(reJPrim, d, x!)]);
-backpropRules.set(reJPrim, (b, [, like], _, d) => [b(unJPrim, d), b(zerosLikePrim, like!)]);
-
-// Differentiated again, `j_value(x)` is J(J(x)) given J(x); its sensitivity goes back through unJ.
-registerSpecialJ(jValuePrim, () => {
-  const fwd = newGraph("j_value▶", null);
-  const x = addParameter(fwd, "x", null);
-  const back = newGraph("◀j_value", null);
-  const d = addParameter(back, "d", null);
-  back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, unJPrim, [d], null)], null);
-  fwd.output = applyPrim(fwd, makeTuple, [applyPrim(fwd, jValuePrim, [x], null), constant(back)], null);
-  return fwd;
-}, true);
-
-// A top-level `let` read inside a differentiated function is a constant of it; if it holds a
-// function, the J world needs that function's J.
-registerSpecialJ(globalGet, () => {
-  const fwd = newGraph("global_get▶", null);
-  const name = addParameter(fwd, "name", null);
-  const back = newGraph("◀global_get", null);
-  addParameter(back, "d", null);
-  back.output = applyPrim(back, makeTuple, [constant(EnvValue.empty), applyPrim(back, zerosLikePrim, [name], null)], null);
-  const value = applyPrim(fwd, jValuePrim, [applyPrim(fwd, globalGet, [name], null)], null);
-  fwd.output = applyPrim(fwd, makeTuple, [value, constant(back)], null);
-  return fwd;
+const unJPrim: Primitive = definePrim({
+  name: "un_j",
+  args: 1,
+  impl: ([d], host) => unJ(host.session, d),
+  vjp: (b, [x], _, d) => [b(reJPrim, d, x)],
+  jvp: null,
 });
+const reJPrim: Primitive = definePrim({
+  name: "re_j",
+  args: 2,
+  impl: ([d, like], host) => reJ(host.session, d, like),
+  vjp: (b, _, __, d) => [b(unJPrim, d)],
+  jvp: null,
+});
+
+/**
+ * `j_value(x)`: J(x). Differentiated again, it is J(J(x)) given J(x), and its sensitivity goes
+ * back through un_j, which keys environments by the J-world nodes closures captured.
+ */
+export const jValuePrim = definePrim({
+  name: "j_value",
+  args: 1,
+  impl: ([v], host) => jValue(host.session, v),
+  vjp: (b, _, __, d) => [b(unJPrim, d)],
+  // J of a value is the value itself for data; a function's tangent is () either way.
+  jvp: (_, __, ___, [dx]) => dx,
+  keepsCaptureKeys: true,
+});
+
+export const jValuePrimitives: readonly Primitive[] = [jValuePrim, unJPrim, reJPrim];

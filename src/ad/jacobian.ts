@@ -4,8 +4,9 @@
 // forward over reverse: each column is a jvp of grad(f), a Hessian-vector product. (builtins.ts
 // makes both.)
 import { addParameter, applyPrim, newGraph, type Graph } from "../ir/graph.js";
-import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import { Closure, isFunction, isTuple, Tensor, typeName, type Value } from "../ir/values.js";
+import { definePrim, type Primitive } from "../prims/primitive.js";
+import { PrimError, type HostContext } from "../runtime/host.js";
+import { Closure, isFunction, isTuple, Tensor, typeName, type Value } from "../runtime/values.js";
 import { jvp } from "./jvp.js";
 
 /** The Jacobian of f at x, of shape `out ++ in`; a Num when both are Nums. */
@@ -37,23 +38,29 @@ function jacobianAt(f: Value, x: Value, host: HostContext, name: string): Value 
 
 /**
  * A builtin `name(f)` whose result at x is the Jacobian at x of `of(f)`: f itself for jacobian,
- * its gradient for hessian.
+ * its gradient for hessian; and the primitive `name_at(f, x)` its closures call.
  */
-export function jacobianBuiltin(name: string, of: (f: Value, host: HostContext) => Value): Primitive {
-  const graph = closureGraph(name, definePrim({
+export function jacobianBuiltin(name: string, of: (f: Value, host: HostContext) => Value): [builtin: Primitive, at: Primitive] {
+  const at = definePrim({
     name: `${name}_at`,
     args: 2,
     effect: "io",
-    impl: ([f, x], host) => jacobianAt(of(f!, host), x!, host, name),
-  }));
-  return definePrim({
+    impl: ([f, x], host) => jacobianAt(of(f, host), x, host, name),
+    vjp: null,
+    jvp: null,
+  });
+  const graph = closureGraph(name, at);
+  const builtin = definePrim({
     name,
     args: 1,
     impl: ([f]) => {
-      if (!isFunction(f!)) throw new PrimError(`${name} expects a function, got ${typeName(f!)}`);
-      return new Closure(graph, [f!]);
+      if (!isFunction(f)) throw new PrimError(`${name} expects a function, got ${typeName(f)}`);
+      return new Closure(graph, [f]);
     },
+    vjp: null,
+    jvp: null,
   });
+  return [builtin, at];
 }
 
 /** `name(f)` as a function value: a graph `(x) ↦ at(f, x)` closing over f, so it prints and nests like grad's. */

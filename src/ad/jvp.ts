@@ -1,57 +1,61 @@
 // `jvp(f, (x…), (t…))` (SPEC §4): transforms f's graph with J⊳ (cached per graph), runs f⊳ on the
 // primals and their tangents through the host and returns `(f(x…), tangent)`. Values cross into
 // the transformed world with `forwardValue` and back out with `primalValue`.
-import { definePrim, PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import { Closure, isFunction, isPrimitive, isTuple, RecordValue, aTypeName, typeName, Unit, type Tuple, type Value } from "../ir/values.js";
+import { definePrim, type Primitive } from "../prims/primitive.js";
+import { PrimError, type HostContext } from "../runtime/host.js";
+import { Closure, isFunction, isPrimitive, isTuple, RecordValue, aTypeName, typeName, Unit, type Tuple, type Value } from "../runtime/values.js";
 import { sourceOf, transformForward } from "./forward.js";
-import { primitiveJvp, primitiveOf } from "./primitive-jvp.js";
-import { checkTangent, zeroTangent } from "./tangents.js";
-import { userGradient } from "../ir/prims/sensitivity.js";
+import { checkTangent, zeroTangent } from "../runtime/tangents.js";
+import { userGradient } from "../runtime/sensitivity.js";
+import type { Session } from "./session.js";
 
 /**
  * A value as the transformed world holds it: functions become their J⊳ selves, whose captured
  * values get zero tangents — they are constants of the computation being differentiated.
  */
-export function forwardValue(v: Value): Value {
+export function forwardValue(session: Session, v: Value): Value {
   if (v instanceof Closure) {
-    const t = transformForward(v.graph);
-    return new Closure(t.forward, t.env.map(({ index, tangent }) => (tangent ? zeroTangent(v.env[index]!) : forwardValue(v.env[index]!))));
+    const t = transformForward(session, v.graph);
+    return new Closure(t.forward, t.env.map(({ index, tangent }) => (tangent ? zeroTangent(v.env[index]!) : forwardValue(session, v.env[index]!))));
   }
   if (isPrimitive(v)) {
     if (v.minArgs !== v.maxArgs) throw new PrimError(`jvp cannot differentiate '${v.name}' passed as a value`);
-    return new Closure(primitiveJvp(v, v.minArgs), []);
+    return new Closure(session.primitiveJvp(v, v.minArgs), []);
   }
-  if (isTuple(v)) return v.map(forwardValue);
-  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(forwardValue));
+  if (isTuple(v)) return v.map((x) => forwardValue(session, x));
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map((x) => forwardValue(session, x)));
   return v;
 }
 
 /** `forward_value(v)`, for values that enter a transformed graph at run time (top-level lets). */
-export const forwardValuePrim = definePrim({ name: "forward_value", args: 1, impl: ([v]) => forwardValue(v!) });
+export const forwardValuePrim = definePrim({ name: "forward_value", args: 1, impl: ([v], host) => forwardValue(host.session, v), vjp: null, jvp: null });
 
 /**
  * A result of f⊳ as the user sees it. A transformed closure (say, one f returned) takes tangents
  * and returns pairs; the user gets a function that calls it with zero tangents and keeps the primal.
  */
-function primalValue(v: Value): Value {
+function primalValue(session: Session, v: Value): Value {
   if (v instanceof Closure) {
-    const p = primitiveOf(v.graph);
+    const p = session.jvpPrimitives.get(v.graph);
     if (p !== undefined) return p;
-    const source = sourceOf(v.graph);
-    if (source !== undefined) return primalFunction(v, source.name);
+    const source = sourceOf(session, v.graph);
+    if (source !== undefined) return primalFunction(session, v, source.name);
   }
-  if (isTuple(v)) return v.map(primalValue);
-  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(primalValue));
+  if (isTuple(v)) return v.map((x) => primalValue(session, x));
+  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map((x) => primalValue(session, x)));
   return v;
 }
 
-function primalFunction(f: Closure, name: string): Primitive {
+function primalFunction(session: Session, f: Closure, name: string): Primitive {
   const arity = f.graph.parameters.length / 2;
   return definePrim({
     name,
     args: arity,
     effect: "io",
-    impl: (xs, host) => primalValue(pairOf(host.call(f, [...xs.map(forwardValue), ...xs.map(zeroTangent)]))[0]),
+    impl: (xs, host) => primalValue(session, pairOf(host.call(f, [...xs.map((x) => forwardValue(session, x)), ...xs.map(zeroTangent)]))[0]!),
+    // A plain callable wrapper: differentiating it again would need the transform of f⊳ undone.
+    vjp: null,
+    jvp: null,
   });
 }
 
@@ -90,11 +94,12 @@ function argumentsOf(f: Closure | Primitive, primals: Value, tangents: Value): [
   return [xs, xs.map((x, i) => checkTangent(ts[i]!, x, where(i)))];
 }
 
-function jvpImpl([f, primals, tangents]: Value[], host: HostContext): Value {
-  if (!isFunction(f!)) throw new PrimError(`jvp expects a function, got ${typeName(f!)}`);
-  const [xs, ts] = argumentsOf(f, primals!, tangents!);
-  const [y, dy] = pairOf(host.call(forwardValue(f), [...xs.map(forwardValue), ...ts]));
-  return [primalValue(y!), userGradient(dy!, y!)];
+function jvpImpl([f, primals, tangents]: readonly [Value, Value, Value], host: HostContext): Value {
+  if (!isFunction(f)) throw new PrimError(`jvp expects a function, got ${typeName(f)}`);
+  const [xs, ts] = argumentsOf(f, primals, tangents);
+  const session = host.session;
+  const [y, dy] = pairOf(host.call(forwardValue(session, f), [...xs.map((x) => forwardValue(session, x)), ...ts]));
+  return [primalValue(session, y!), userGradient(dy!, y!)];
 }
 
-export const jvp = definePrim({ name: "jvp", args: 3, effect: "io", impl: jvpImpl });
+export const jvp = definePrim({ name: "jvp", args: 3, effect: "io", impl: jvpImpl, vjp: null, jvp: null });

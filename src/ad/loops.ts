@@ -14,9 +14,9 @@
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
-import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
-import { envSet } from "../ir/prims/sensitivity.js";
-import { EnvKey, EnvValue, UNIT } from "../ir/values.js";
+import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
+import { envSet } from "../prims/sensitivity.js";
+import { EnvKey, EnvValue, UNIT } from "../runtime/values.js";
 
 /** A loop graph as the lowering builds it, recognized before J transforms it. */
 export interface LoopShape {

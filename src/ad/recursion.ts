@@ -15,7 +15,7 @@
 // records nest as the calls did; the backward pass is one recursive graph, as the forward is.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
-import { makeTuple, tupleGet } from "../ir/prims/structural.js";
+import { makeTuple, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { isPrimCall } from "./loops.js";
 

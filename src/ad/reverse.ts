@@ -8,19 +8,17 @@
 // its free variables become parameters of a wrapper graph W that is never run, so that
 // `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
-import { capturedAs } from "../ir/captures.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
-import { PrimError } from "../ir/primitive.js";
-import { addSensPrim, envGet, envSet, zerosLikePrim } from "../ir/prims/sensitivity.js";
-import { makeTuple, seq, switchPrim, tupleGet } from "../ir/prims/structural.js";
-import { EnvKey, EnvValue, isPrimitive, isTuple, RecordValue, type Value } from "../ir/values.js";
-import { optimizeUnit } from "./hooks.js";
+import { PrimError } from "../runtime/host.js";
+import { addSensPrim, envGet, envSet, zerosLikePrim } from "../prims/sensitivity.js";
+import { makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
+import { EnvKey, EnvValue, isPrimitive } from "../runtime/values.js";
 import { holdBranch, liftBranch, type BranchSite } from "./branches.js";
 import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
-import { mapsCapturedSensitivities, primitiveJ } from "./primitive-j.js";
 import { callBackpropagator, callsItself, holdRecursion, liftRecursion, recursionImages, type RecursionImages } from "./recursion.js";
-import { byDepth, closuresOf, fillUnit } from "./units.js";
+import type { Session } from "./session.js";
+import { byDepth, closuresOf } from "./units.js";
 
 export interface TransformedClosure {
   /** G▶: its free variables stand for G's, in the order `envIndex` gives. */
@@ -29,50 +27,14 @@ export interface TransformedClosure {
   readonly envIndex: readonly number[];
 }
 
-const units = new WeakMap<Graph, TransformedClosure>();
-
-/** For each J-world node a transformed closure may capture, the primal node it stands for. */
-const standsFor = new WeakMap<Node, Node>();
-
-/**
- * A sensitivity of J-world values, with environment keys (J-world nodes that transformed closures
- * captured) mapped back to the primal nodes they stand for — what a sensitivity of J(f) is as one
- * of f.
- */
-export function unJ(v: Value): Value {
-  if (v instanceof EnvValue) {
-    const entries = new Map<Node, Value>();
-    for (const [k, s] of v.entries) entries.set(standsFor.get(k) ?? k, unJ(s));
-    return new EnvValue(entries);
-  }
-  if (isTuple(v)) return v.map(unJ);
-  if (v instanceof RecordValue) return new RecordValue(v.keys, v.values.map(unJ));
-  return v;
-}
-
-/** The transpose of unJ: a sensitivity with primal keys, given back the J-world keys `like` has. */
-export function reJ(d: Value, like: Value): Value {
-  if (like instanceof EnvValue && d instanceof EnvValue) {
-    const entries = new Map<Node, Value>();
-    for (const [k, v] of like.entries) {
-      const s = d.entries.get(standsFor.get(k) ?? k);
-      if (s !== undefined) entries.set(k, reJ(s, v));
-    }
-    return new EnvValue(entries);
-  }
-  if (isTuple(like) && isTuple(d)) return d.map((x, i) => reJ(x, like[i]!));
-  if (like instanceof RecordValue && d instanceof RecordValue) return new RecordValue(d.keys, d.values.map((x, i) => reJ(x, like.values[i]!)));
-  return d;
-}
-
 /** J of a graph, with the correspondence of free variables needed to transform its closures. */
-export function transformClosure(root: Graph): TransformedClosure {
-  const known = units.get(root);
+export function transformClosure(session: Session, root: Graph): TransformedClosure {
+  const known = session.reverse.get(root);
   if (known !== undefined) return known;
   const analysis = analyze([root]);
   const rootFvs = analysis.freeVariables.get(root) ?? [];
   const members = closuresOf(root, analysis);
-  const unit = new Unit(analysis, members);
+  const unit = new Unit(session, analysis, members);
   const wrapper = newGraph(`${root.name}/env`, null);
   for (const fv of rootFvs) {
     unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
@@ -92,8 +54,8 @@ export function transformClosure(root: Graph): TransformedClosure {
       return envIndex;
     },
   };
-  units.set(root, result);
-  fillUnit(
+  session.reverse.set(root, result);
+  session.units.fill(
     () => {
       for (const g of byDepth(members, analysis, unit.hosts)) unit.fill(g);
       if (unit.keepsShape) {
@@ -113,9 +75,9 @@ export function transformClosure(root: Graph): TransformedClosure {
         for (const run of [...unit.lifts].reverse()) for (const g of run()) unit.created.add(g);
         return true;
       };
-      return () => optimizeUnit([forward], unit.created, lift);
+      return () => session.optimizeUnit([forward], unit.created, lift);
     },
-    () => units.delete(root),
+    () => session.reverse.delete(root),
   );
   return result;
 }
@@ -159,6 +121,7 @@ class Unit {
   private readonly root: Graph;
 
   constructor(
+    private readonly session: Session,
     private readonly analysis: Analysis,
     members: readonly Graph[],
   ) {
@@ -230,12 +193,12 @@ class Unit {
    * for (see captures.ts). Inside the unit, keys need only agree.
    */
   private key(closure: Graph, fv: Node): Node {
-    return constant(new EnvKey(closure === this.root ? capturedAs(closure, fv) : fv));
+    return constant(new EnvKey(closure === this.root ? this.session.captures.capturedAs(closure, fv) : fv));
   }
 
   map(primal: Node, j: Node): void {
     this.nodes.set(primal, j);
-    standsFor.set(j, primal);
+    this.session.standsFor.set(j, primal);
   }
 
   /** The J-world node standing for primal node `n`; `calleeArity` is set when `n` is called. */
@@ -249,13 +212,13 @@ class Unit {
     if (isGraph(v)) {
       // The unit's own calls of a recursive graph call its worker; the graph as a value is its wrapper.
       const member = calleeArity === null && this.graphs.has(v) ? this.entry(v) : this.graphs.get(v);
-      return constant(member ?? transformClosure(v).forward, n.loc);
+      return constant(member ?? transformClosure(this.session, v).forward, n.loc);
     }
     if (isPrimitive(v)) {
-      if (mapsCapturedSensitivities(v)) this.keepsShape = true;
+      if (v.keepsCaptureKeys) this.keepsShape = true;
       const arity = calleeArity ?? (v.minArgs === v.maxArgs ? v.minArgs : null);
       if (arity === null) throw new PrimError(`cannot differentiate through '${v.name}' passed as a value`);
-      return constant(primitiveJ(v, arity), n.loc);
+      return constant(this.session.primitiveJ(v, arity), n.loc);
     }
     return n;
   }
@@ -429,6 +392,6 @@ class Unit {
 }
 
 /** J of a graph that closes over nothing, such as a top-level def. */
-export function transformGraph(g: Graph): Graph {
-  return transformClosure(g).forward;
+export function transformGraph(session: Session, g: Graph): Graph {
+  return transformClosure(session, g).forward;
 }

@@ -64,24 +64,26 @@ export function byDepth(graphs: readonly Graph[], analysis: Analysis, after: Rea
  * the outermost transform — of either mode — is done: before that, a graph they would inline
  * may be half built.
  */
-let filling = 0;
-const unoptimized: (() => void)[] = [];
+export class UnitQueue {
+  private filling = 0;
+  private readonly unoptimized: (() => void)[] = [];
 
-/**
- * Runs `fill`, which builds a unit and returns how to optimize it; the optimizing waits for the
- * outermost fill to end. If filling fails, `forget` drops the half-built unit from its cache, so
- * that a later transform does not find it.
- */
-export function fillUnit(fill: () => (() => void) | null, forget: () => void): void {
-  filling++;
-  try {
-    const optimize = fill();
-    if (optimize !== null) unoptimized.push(optimize);
-  } catch (e) {
-    forget();
-    throw e;
-  } finally {
-    filling--;
+  /**
+   * Runs `fill`, which builds a unit and returns how to optimize it; the optimizing waits for the
+   * outermost fill to end. If filling fails, `forget` drops the half-built unit from its cache,
+   * so that a later transform does not find it.
+   */
+  fill(fill: () => (() => void) | null, forget: () => void): void {
+    this.filling++;
+    try {
+      const optimize = fill();
+      if (optimize !== null) this.unoptimized.push(optimize);
+    } catch (e) {
+      forget();
+      throw e;
+    } finally {
+      this.filling--;
+    }
+    while (this.filling === 0 && this.unoptimized.length > 0) this.unoptimized.shift()!();
   }
-  while (filling === 0 && unoptimized.length > 0) unoptimized.shift()!();
 }

@@ -4,10 +4,9 @@
 import { readFileSync } from "node:fs";
 import { getHeapStatistics } from "node:v8";
 import { dirname, isAbsolute, join } from "node:path";
-import { frontEnd } from "../index.js";
-import type { Graph } from "../ir/graph.js";
+import { frontEnd, type FrontEndResult } from "../index.js";
+import type { Session } from "../ad/session.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
-import { optimize } from "../opt/optimize.js";
 import { Machine } from "../vm/index.js";
 import { UsageError, type CliOptions } from "./args.js";
 import { renderIr } from "./ir-output.js";
@@ -48,8 +47,9 @@ export function readSource(file: string): string {
  * so a script finds its data wherever it is run from). `base` is the script's directory; the
  * REPL passes the current one.
  */
-export function newMachine(options: CliOptions, out: Output, base: string): Machine {
+export function newMachine(options: CliOptions, out: Output, base: string, session: Session): Machine {
   return new Machine({
+    session,
     print: (line) => out.line(line),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxSteps: options.maxSteps ?? undefined,
@@ -71,8 +71,8 @@ export function runCommand(options: CliOptions, file: string, out: Output): numb
   const source = readSource(file);
   const sources = new Map([[file, source]]);
   try {
-    const { module } = frontEnd(source, { filename: file, optimize: options.optimize });
-    newMachine(options, out, dirname(file)).run(module.main, []);
+    const { module, session } = frontEnd(source, { filename: file, optimize: options.optimize });
+    newMachine(options, out, dirname(file), session).run(module.main, []);
     out.flush();
     return 0;
   } catch (e) {
@@ -96,20 +96,21 @@ export function checkCommand(options: CliOptions, file: string, out: Output): nu
 /** `myx ir FILE --fn NAME`: the graph of one top-level def and the graphs it reaches. */
 export function irCommand(options: CliOptions, file: string, name: string, out: Output): number {
   const source = readSource(file);
-  let defs: ReadonlyMap<string, Graph>;
+  let compiled: FrontEndResult;
   try {
-    defs = frontEnd(source, { filename: file, optimize: options.optimize }).module.defs;
+    compiled = frontEnd(source, { filename: file, optimize: options.optimize });
   } catch (e) {
     out.error(describeError(e, new Map([[file, source]]), file, options.debug));
     return 1;
   }
+  const { module: { defs }, session } = compiled;
   const graph = defs.get(name);
   if (graph === undefined) {
     const known = [...defs.keys()];
     throw new UsageError(`no top-level def named '${name}' in ${file}${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
   }
-  const shown = options.grad ? gradientGraph(graph) : graph;
-  if (options.grad && options.optimize) optimize([shown], new Set([shown]));
+  const shown = options.grad ? gradientGraph(session, graph) : graph;
+  if (options.grad) session.optimizeUnit([shown], new Set([shown]));
   out.line(renderIr(shown, options));
   out.flush();
   return 0;

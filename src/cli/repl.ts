@@ -6,15 +6,15 @@
 // Prompts are shown only when stdin is a terminal: piped input (scripts, tests) gets exactly the
 // program's output and the values of its inputs, one per line, with nothing interleaved.
 import { createInterface } from "node:readline";
-import { frontEnd } from "../index.js";
-import { formatValue } from "../ir/format-value.js";
+import { frontEnd, newSession } from "../index.js";
+import { formatValue } from "../runtime/format-value.js";
 import { emptyTopScope, type TopScope } from "../ir/lower/program.js";
 import { printGraphs } from "../ir/print.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
-import { optimize } from "../opt/optimize.js";
-import { Unit } from "../ir/values.js";
+import { Unit } from "../runtime/values.js";
 import { parseProgram } from "../lang/parser.js";
 import type { Machine } from "../vm/index.js";
+import type { Session } from "../ad/session.js";
 import type { CliOptions } from "./args.js";
 import { newMachine } from "./commands.js";
 import type { Output } from "./output.js";
@@ -29,18 +29,21 @@ continues on the next line; Ctrl-C discards it.
   :quit        leave (as does Ctrl-D)`;
 
 /** The state of one session, separate from readline so that what it does to a line is plain. */
-class Session {
+class ReplState {
   private lines: string[] = [];
   private scope: TopScope = emptyTopScope;
   /** Every input by its diagnostic name, so errors in functions defined earlier quote the right text. */
   private readonly sources = new Map<string, string>();
   private readonly machine: Machine;
+  /** One compile session for every input: gradients of earlier defs are built once. */
+  private readonly compiling: Session;
 
   constructor(
     private readonly options: CliOptions,
     private readonly out: Output,
   ) {
-    this.machine = newMachine(options, out, ".");
+    this.compiling = newSession(options.optimize);
+    this.machine = newMachine(options, out, ".", this.compiling);
   }
 
   get pending(): boolean {
@@ -72,7 +75,7 @@ class Session {
     const file = `<repl:${this.sources.size + 1}>`;
     this.sources.set(file, source);
     try {
-      const { module, scope } = frontEnd(source, { filename: file, repl: true, scope: this.scope, optimize: this.options.optimize });
+      const { module, scope } = frontEnd(source, { filename: file, repl: true, scope: this.scope, session: this.compiling });
       // Adopted before running: if the run fails halfway, what it defined still exists, as in Python.
       this.scope = scope;
       const value = this.machine.run(module.main, []);
@@ -113,15 +116,15 @@ class Session {
       const known = [...this.scope.defs.keys()];
       return this.out.error(`no def named '${args[0]}'${known.length > 0 ? ` (defined: ${known.join(", ")})` : ""}`);
     }
-    const shown = gradient ? gradientGraph(graph) : graph;
-    if (gradient && this.options.optimize) optimize([shown], new Set([shown]));
+    const shown = gradient ? gradientGraph(this.compiling, graph) : graph;
+    if (gradient) this.compiling.optimizeUnit([shown], new Set([shown]));
     this.out.line(printGraphs(shown));
   }
 }
 
 export function startRepl(options: CliOptions, out: Output, version: string): Promise<number> {
   const interactive = process.stdin.isTTY === true;
-  const session = new Session(options, out);
+  const session = new ReplState(options, out);
   const rl = createInterface({
     input: process.stdin,
     output: interactive ? process.stdout : undefined,

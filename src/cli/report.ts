@@ -2,7 +2,7 @@
 // diagnostics with source excerpts (and the Myx stack for runtime errors); anything else is
 // ours and prints as one `internal error` line. JavaScript stacks appear only with --debug,
 // since they mean nothing to someone writing Myx.
-import { PrimError } from "../ir/primitive.js";
+import { PrimError } from "../runtime/host.js";
 import { formatDiagnostics, MyxError, type Diagnostic, type SourceTexts } from "../lang/diagnostics.js";
 
 export function describeError(e: unknown, sources: SourceTexts, file: string, debug: boolean): string {

@@ -3,7 +3,7 @@
 // graph, no closures and no calls.
 import { isGraph, type Graph } from "../ir/graph.js";
 import { analyze } from "../ir/manager.js";
-import { isPrimitive } from "../ir/values.js";
+import { isPrimitive } from "../runtime/values.js";
 
 export interface IrStats {
   /** Graphs reachable from the root through graph constants, the root included. */

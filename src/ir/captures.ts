@@ -7,30 +7,32 @@
 // keyed as the code reading it expects.
 import type { Graph, Node } from "./graph.js";
 
-/** For a node some copies capture: per copy, the node it stands in for there. */
-const standIns = new WeakMap<Node, Map<Graph, Node>>();
+/** For a node some copies capture: per copy, the node it stands in for there. One per compile session. */
+export class Captures {
+  private readonly standIns = new WeakMap<Node, Map<Graph, Node>>();
 
-/** The node that `n`, captured by `g`, stands in for: n itself unless g is a copy. */
-export function capturedAs(g: Graph, n: Node): Node {
-  return standIns.get(n)?.get(g) ?? n;
-}
+  /** The node that `n`, captured by `g`, stands in for: n itself unless g is a copy. */
+  capturedAs(g: Graph, n: Node): Node {
+    return this.standIns.get(n)?.get(g) ?? n;
+  }
 
-function standIn(n: Node, copy: Graph, was: Node): void {
-  // A constant is captured by nothing (and may be shared by every program).
-  if (n === was || n.kind === "constant") return;
-  let m = standIns.get(n);
-  if (m === undefined) standIns.set(n, (m = new Map()));
-  // Two captured nodes may become one (an argument passed twice); it stands in for the first:
-  // whatever reads the environment adds what it finds under either name into that one node anyway.
-  if (!m.has(copy)) m.set(copy, was);
-}
+  /** Records that `copy` is `original` with each node `p` it captured replaced by `image(p)`. */
+  noteCopy(original: Graph, copy: Graph, captured: readonly Node[], image: (n: Node) => Node): void {
+    for (const p of captured) this.standIn(image(p), copy, this.capturedAs(original, p));
+  }
 
-/** Records that `copy` is `original` with each node `p` it captured replaced by `image(p)`. */
-export function noteCopy(original: Graph, copy: Graph, captured: readonly Node[], image: (n: Node) => Node): void {
-  for (const p of captured) standIn(image(p), copy, capturedAs(original, p));
-}
+  /** `old` was replaced by `by` everywhere: by stands in for what old did. */
+  noteReplaced(old: Node, by: Node): void {
+    for (const [copy, was] of this.standIns.get(old) ?? []) this.standIn(by, copy, was);
+  }
 
-/** `old` was replaced by `by` everywhere: by stands in for what old did. */
-export function noteReplaced(old: Node, by: Node): void {
-  for (const [copy, was] of standIns.get(old) ?? []) standIn(by, copy, was);
+  private standIn(n: Node, copy: Graph, was: Node): void {
+    // A constant is captured by nothing (and may be shared by every program).
+    if (n === was || n.kind === "constant") return;
+    let m = this.standIns.get(n);
+    if (m === undefined) this.standIns.set(n, (m = new Map()));
+    // Two captured nodes may become one (an argument passed twice); it stands in for the first:
+    // whatever reads the environment adds what it finds under either name into that one node anyway.
+    if (!m.has(copy)) m.set(copy, was);
+  }
 }

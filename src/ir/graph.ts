@@ -3,8 +3,8 @@
 // including by itself (recursion) — and a node of graph G used inside graph H makes H a closure
 // over it. Free variables and nesting are computed by the manager, never stored.
 import type { Span } from "../lang/ast.js";
-import type { Primitive } from "./primitive.js";
-import type { Value } from "./values.js";
+import type { Primitive } from "../prims/primitive.js";
+import type { Value } from "../runtime/values.js";
 
 export interface GraphFlags {
   /** Lowered from `while`/`for`: a tail-recursive graph carrying the loop's vars. */

@@ -5,7 +5,7 @@
 import type { Span } from "../lang/ast.js";
 import { isGraph, type ConstValue, type Constant, type Graph, type Node } from "./graph.js";
 import { graphFlags, nameGraphs } from "./print-names.js";
-import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, Unit } from "./values.js";
+import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, Unit } from "../runtime/values.js";
 
 export interface JsonLoc {
   readonly line: number;

@@ -2,11 +2,11 @@
 // whichever format a reader looks at: graph labels made unique with `#k`, graphs listed parents
 // first, parameters as `%name` (made unique with `.k`), Applies numbered `%1, %2, …` across the
 // printout in evaluation order, and constants shown inline the way the text printer shows them.
-import { formatValue } from "./format-value.js";
+import { formatValue } from "../runtime/format-value.js";
 import { isGraph, type Apply, type ConstValue, type Graph, type Node } from "./graph.js";
 import { analyze, type Analysis } from "./manager.js";
 import { evaluationOrder } from "./order.js";
-import { EnvKey, EnvValue, isPrimitive } from "./values.js";
+import { EnvKey, EnvValue, isPrimitive } from "../runtime/values.js";
 
 export interface Naming {
   readonly analysis: Analysis;

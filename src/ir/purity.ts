@@ -2,7 +2,7 @@
 // fail nor act. A constructor (`make_tuple`, `seq`, …) is pure only if what it is built from is:
 // `(print(1), 2)` prints. Iterative, since expressions may be deep.
 import { isGraph, type Apply, type Node } from "./graph.js";
-import { isPrimitive } from "./values.js";
+import { isPrimitive } from "../runtime/values.js";
 
 export function isPure(n: Node): boolean {
   const stack: Node[] = [n];

@@ -4,7 +4,7 @@
 import { isGraph, type Apply, type ConstValue, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
-import { isPrimitive, isTuple } from "../ir/values.js";
+import { isPrimitive, isTuple } from "../runtime/values.js";
 import type { Rewriter } from "./rewriter.js";
 
 const ids = new WeakMap<object, number>();

@@ -4,12 +4,12 @@
 // when inlining), whether the program fails may not.
 import { isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
-import type { Primitive } from "../ir/primitive.js";
+import type { Primitive } from "../prims/primitive.js";
 import { isPure, pureCallee } from "../ir/purity.js";
-import * as S from "../ir/prims/scalar.js";
-import * as D from "../ir/prims/sensitivity.js";
-import * as T from "../ir/prims/structural.js";
-import { EnvValue, isTuple } from "../ir/values.js";
+import * as S from "../prims/scalar.js";
+import * as D from "../prims/sensitivity.js";
+import * as T from "../prims/structural.js";
+import { EnvValue, isTuple } from "../runtime/values.js";
 import { callOf, constValue, primOf } from "./match.js";
 
 /**

@@ -3,8 +3,7 @@
 // copied with it, so the copies close over the caller's copies. Calling a closure built in the
 // same graph is the same operation (beta reduction): its free variables are already visible there.
 import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
-import { noteCopy } from "../ir/captures.js";
-import { seq } from "../ir/prims/structural.js";
+import { seq } from "../prims/structural.js";
 import { isPure } from "../ir/purity.js";
 import type { Analysis } from "../ir/manager.js";
 import { acts, capturedBy, mayAct } from "./effects.js";
@@ -98,7 +97,7 @@ export function copyBody(g: Graph, host: Graph, map: Map<Node, Node>, analysis: 
   }
   for (const [k, copy] of graphCopies) {
     copy.output = image(k.output!);
-    noteCopy(k, copy, analysis.freeVariables.get(k) ?? [], image);
+    rw.captures.noteCopy(k, copy, analysis.freeVariables.get(k) ?? [], image);
   }
   return { output: image(g.output!), nested: [...graphCopies.values()] };
 }

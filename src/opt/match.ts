@@ -1,7 +1,7 @@
 // Recognizing what a node is, for the rewrites and what they ask of effects.
 import { isGraph, type Apply, type Node } from "../ir/graph.js";
-import type { Primitive } from "../ir/primitive.js";
-import { isPrimitive, type Value } from "../ir/values.js";
+import type { Primitive } from "../prims/primitive.js";
+import { isPrimitive, type Value } from "../runtime/values.js";
 
 /** The primitive a constant holds, if it holds one. */
 export const primOf = (n: Node): Primitive | null =>

@@ -14,8 +14,11 @@ import { specializeCall } from "./specialize-args.js";
 import { Rewriter } from "./rewriter.js";
 import { byCallee, rewrites, type RewriteTable } from "./rewrites.js";
 import { gradientSpecialization } from "./specialize.js";
+import type { Session } from "../ad/session.js";
 
 export interface OptimizeOptions {
+  /** The compile session: what the optimizer remembers, and what AD builds with, across runs. */
+  readonly session: Session;
   /** Rounds after which the optimizer stops even if it could go on. */
   readonly maxRounds?: number;
   /**
@@ -37,12 +40,12 @@ export interface OptimizeOptions {
  * Optimizes, in place, the graphs of `owned` reachable from `roots`; graphs outside `owned` (the
  * VM may already run them) are only read, and copied where they are inlined.
  */
-export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions = {}): void {
+export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions): void {
   const maxRounds = options.maxRounds ?? 32;
   const inlineSize = options.inlineSize ?? 200;
   // The program keeps the closures J will see (see rewrites.ts).
   const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
-  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [gradientSpecialization] : [])]);
+  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [gradientSpecialization(options.session)] : [])]);
   // The first round walks everything reachable. Graphs it finds that are not owned and do not
   // close over owned nodes cannot change while this runs: later rounds copy what the first
   // learned about them instead of walking them again, and inlining reads them from it.
@@ -52,10 +55,10 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
     if (sealed === undefined) sealed = { graphs: sealedGraphs(analysis, roots, owned), from: analysis };
     const { graphs: settled, from: first } = sealed;
     const about = (g: Graph): Analysis => (settled.has(g) ? first : analysis);
-    const rw = new Rewriter(analysis);
+    const rw = new Rewriter(analysis, options.session.captures);
     // Applies made from now on are the round's own: their uses are not in the analysis.
     const made = { from: idMark(), tracked: new Set<Apply>() };
-    const context = { recursive: recursionTest(analysis), references: references(analysis), roots, owned };
+    const context = { recursive: recursionTest(analysis), references: references(analysis), roots, owned, session: options.session };
     // CSE reads a graph in the same order: as computed here, if nothing has changed it since.
     const orders = new Map<Graph, readonly Apply[]>();
     for (const g of analysis.graphs) {
@@ -76,7 +79,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
         const copies =
           inlinable(a, source, context, inlineSize, rw) !== null
             ? inlineCall(a, callee, source, rw)
-            : specializeCall(a, analysis, source, (h) => rw.touched.has(h) || h.flags.opaque === true, rw);
+            : specializeCall(a, analysis, source, (h) => rw.touched.has(h) || h.flags.opaque === true, rw, options.session.specializedCalls);
         for (const g of copies ?? []) owned.add(g);
       }
     }

@@ -1,7 +1,7 @@
 // In-place rewriting of graphs the optimizer owns: replacing a node redirects every use of it
 // (inputs and graph outputs). The users come from the manager's analysis at the start of a round
 // and are kept current as the round rewrites, so a round never sees a stale use.
-import { noteReplaced } from "../ir/captures.js";
+import type { Captures } from "../ir/captures.js";
 import type { Apply, Graph, Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
 import { replacedIn } from "./effects.js";
@@ -20,7 +20,11 @@ export class Rewriter {
   readonly touched = new Set<Graph>();
   changed = false;
 
-  constructor(readonly analysis: Analysis) {
+  constructor(
+    readonly analysis: Analysis,
+    /** What the copies inlining makes capture in place of the originals' nodes (see ir/captures.ts). */
+    readonly captures: Captures,
+  ) {
     for (const g of analysis.graphs) if (g.output !== null) this.outputOf(g.output).push(g);
   }
 
@@ -53,7 +57,7 @@ export class Rewriter {
   replace(old: Node, by: Node): void {
     if (old === by) return;
     this.changed = true;
-    noteReplaced(old, by);
+    this.captures.noteReplaced(old, by);
     this.replaced.set(old, by);
     const moved = this.users.get(old) ?? this.analysis.users.get(old) ?? [];
     const list = this.usesOf(by);

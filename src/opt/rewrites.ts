@@ -5,12 +5,15 @@
 import { jValuePrim } from "../ad/j-value.js";
 import { apply, constant, isConstantGraph, isGraph, type Apply, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
-import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
+import { type Primitive } from "../prims/primitive.js";
+import { PrimError, type HostContext } from "../runtime/host.js";
 import { isPure } from "../ir/purity.js";
-import * as S from "../ir/prims/scalar.js";
-import * as D from "../ir/prims/sensitivity.js";
-import * as T from "../ir/prims/structural.js";
-import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../ir/values.js";
+import * as S from "../prims/scalar.js";
+import * as D from "../prims/sensitivity.js";
+import * as U from "../prims/updates.js";
+import { matmul } from "../prims/products.js";
+import * as T from "../prims/structural.js";
+import { EnvKey, EnvValue, isTuple, Tensor, type Value } from "../runtime/values.js";
 import { capturedBy, computedFor, evaluatedBefore, itemsKept, left, mayAct, type Evaluated } from "./effects.js";
 import { callOf, constValue, primOf } from "./match.js";
 
@@ -199,10 +202,10 @@ function sensitivities(a: Apply, analysis: Analysis): Node | null {
     if (isEmptyEnv(x) || callOf(x, D.zerosLikePrim)) return y;
     // x + (zeros of y with v at one place) adds v at that place of x (record_add, tuple_add).
     for (const [acc, other] of [[x, y], [y, x]] as const) {
-      const set = callOf(other, D.recordSet) ?? callOf(other, D.tupleSet);
+      const set = callOf(other, U.recordSet) ?? callOf(other, U.tupleSet);
       const zero = set === null ? null : callOf(set.inputs[1]!, D.zerosLikePrim);
       if (set === null || zero === null) continue;
-      const add = primOf(set.inputs[0]!) === D.recordSet ? D.recordAdd : D.tupleAdd;
+      const add = primOf(set.inputs[0]!) === U.recordSet ? U.recordAdd : U.tupleAdd;
       return apply(a.graph, [constant(add), acc, zero.inputs[1]!, set.inputs[2]!, set.inputs[3]!], a.loc);
     }
     // a + −b is sub_sens(a, b), which sums arrays down as add_sens does.
@@ -244,12 +247,15 @@ const noHost: HostContext = {
   writeGlobal: () => {
     throw new PrimError("no globals while optimizing");
   },
+  get session(): never {
+    throw new PrimError("no differentiation while optimizing");
+  },
 };
 
 /** Primitives folded when every argument is a constant: they depend on nothing else. */
 const FOLDABLE = new Set<Primitive>([
   ...Object.values(S).filter((v): v is Primitive => typeof v === "object" && v !== null && "kind" in v && v.kind === "primitive"),
-  T.makeTuple, T.tupleGet, T.index, T.len, D.zerosLikePrim, D.addSensPrim,
+  matmul, T.makeTuple, T.tupleGet, T.index, T.len, D.zerosLikePrim, D.addSensPrim,
 ]);
 
 /**
@@ -259,7 +265,8 @@ const FOLDABLE = new Set<Primitive>([
  */
 function fold(a: Apply, strict: boolean): Node | null {
   const p = primOf(a.inputs[0]!);
-  if (p === null || !FOLDABLE.has(p)) return null;
+  // A call with the wrong number of arguments is left to fail at run time, where it is reported.
+  if (p === null || !FOLDABLE.has(p) || a.inputs.length - 1 < p.minArgs || a.inputs.length - 1 > p.maxArgs) return null;
   const args: Value[] = [];
   for (const n of a.inputs.slice(1)) {
     const v = constValue(n);

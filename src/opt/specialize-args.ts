@@ -9,8 +9,6 @@ import type { Analysis } from "../ir/manager.js";
 import { copyBody } from "./inline.js";
 import type { Rewriter } from "./rewriter.js";
 
-const copies = new WeakMap<Graph, Map<string, Graph>>();
-
 /** The functions `site` passes that G can be specialized on, by parameter; null where none. */
 function fixedArguments(site: Apply, g: Graph, analysis: Analysis, source: Analysis): (Graph | null)[] {
   return g.parameters.map((p, i) => {
@@ -30,9 +28,16 @@ function fixedArguments(site: Apply, g: Graph, analysis: Analysis, source: Analy
  * Replaces `site` by a call of its callee specialized on the closed functions it passes; returns
  * the graphs made (to be owned and optimized), or null when there is nothing to specialize.
  * `analysis` has walked the caller and `source` the callee; `blocked` says whether a graph may
- * not be copied now.
+ * not be copied now; `copies` holds the copies made so far, per graph and choice of functions.
  */
-export function specializeCall(site: Apply, analysis: Analysis, source: Analysis, blocked: (g: Graph) => boolean, rw: Rewriter): Graph[] | null {
+export function specializeCall(
+  site: Apply,
+  analysis: Analysis,
+  source: Analysis,
+  blocked: (g: Graph) => boolean,
+  rw: Rewriter,
+  copies: WeakMap<Graph, Map<string, Graph>>,
+): Graph[] | null {
   const callee = site.inputs[0]!;
   if (!isConstantGraph(callee)) return null;
   const g = callee.value;

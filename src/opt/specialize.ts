@@ -3,16 +3,14 @@
 // see through it, so `grad(grad(f))` and functions that call `grad(f)` need no run-time
 // transform, and the gradient of straight-line code is straight-line code.
 import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
-import { PrimError } from "../ir/primitive.js";
+import { PrimError } from "../runtime/host.js";
 import { argnumsOf, grad, valueAndGrad } from "../ad/builtins.js";
+import type { Session } from "../ad/session.js";
 import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
-import { makeTuple } from "../ir/prims/structural.js";
-import { isPrimitive, type Value } from "../ir/values.js";
-import { optimize } from "./optimize.js";
+import { makeTuple } from "../prims/structural.js";
+import { isPrimitive, type Value } from "../runtime/values.js";
 import type { Rewrite } from "./rewrites.js";
-
-const built = new WeakMap<Graph, Map<string, Graph>>();
 
 function constantOf(n: Node): Value | undefined {
   return n.kind === "constant" && !isGraph(n.value) ? n.value : undefined;
@@ -63,28 +61,31 @@ function settled(f: Graph, analysis: Analysis): boolean {
 }
 
 /** As a rewrite (rewrites.ts): it looks at calls of `grad` and `value_and_grad`. */
-export const gradientSpecialization: Rewrite = { on: [grad, valueAndGrad], rewrite: specializeGradient };
+export function gradientSpecialization(session: Session): Rewrite {
+  return { on: [grad, valueAndGrad], rewrite: (a, analysis) => specializeGradient(session, a, analysis) };
+}
 
-function specializeGradient(a: Apply, analysis: Analysis): Node | null {
+/** The optimized gradient graphs are built once per function and argument numbers, and kept in the session. */
+function specializeGradient(session: Session, a: Apply, analysis: Analysis): Node | null {
   const c = candidate(a, analysis);
   if (c === null || !settled(c.f, analysis)) return null;
   const { kind, f } = c;
   const nums = argnums(a.inputs[2], f.parameters.length, kind);
   if (nums === null) return null;
   const key = `${kind}|${nums.nums.join(",")}|${nums.single}`;
-  let byKey = built.get(f);
-  if (byKey === undefined) built.set(f, (byKey = new Map()));
+  let byKey = session.specializedGradients.get(f);
+  if (byKey === undefined) session.specializedGradients.set(f, (byKey = new Map()));
   let g = byKey.get(key);
   if (g === undefined) {
     try {
-      g = gradientGraph(f, { kind, ...nums });
+      g = gradientGraph(session, f, { kind, ...nums });
     } catch (e) {
       // f cannot be differentiated (say, it calls a primitive without a rule): grad(f) is left to
       // run time, which reports that where the program calls it.
       if (e instanceof PrimError) return null;
       throw e;
     }
-    optimize([g], new Set([g]));
+    session.optimizeUnit([g], new Set([g]));
     byKey.set(key, g);
   }
   return constant(g, a.loc);

@@ -3,8 +3,8 @@
 // rewrites that only need to look at the last instruction.
 import type { Span } from "../lang/ast.js";
 import type { Graph } from "../ir/graph.js";
-import type { Primitive } from "../ir/primitive.js";
-import type { Value } from "../ir/values.js";
+import type { Primitive } from "../prims/primitive.js";
+import type { Value } from "../runtime/values.js";
 import type { Code } from "./code.js";
 import { Op } from "./interpreter.js";
 

@@ -5,8 +5,8 @@
 import type { Span } from "../lang/ast.js";
 import { isConstantGraph, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
-import type { Primitive } from "../ir/primitive.js";
-import type { Value } from "../ir/values.js";
+import type { Primitive } from "../prims/primitive.js";
+import type { Value } from "../runtime/values.js";
 import { linearize } from "./linearize.js";
 
 export interface Code {

@@ -1,26 +1,12 @@
 // How a failure inside the VM reaches the user: one MyxError, located at the Apply that failed and
 // carrying the Myx call stack. Whatever was thrown — a PrimError with a user-facing message, a
 // limit, or a JavaScript exception that is a bug of ours — nothing else escapes the machine.
-import { PrimError } from "../ir/primitive.js";
+import { PrimError } from "../runtime/host.js";
 import type { Span } from "../lang/ast.js";
 import { diagnosticAt, MyxError, type Diagnostic, type TraceFrame } from "../lang/diagnostics.js";
 
 /** A trace keeps this many innermost and this many outermost frames of a deep stack. */
 const TRACE_EDGE = 10;
-
-export function arityMessage(name: string, min: number, max: number, got: number): string {
-  const count = (n: number): string => `${n} argument${n === 1 ? "" : "s"}`;
-  const wants = min === max ? count(min) : max === Infinity ? `at least ${count(min)}` : `${min} to ${count(max)}`;
-  return `${userName(name)} takes ${wants}, got ${got}`;
-}
-
-/**
- * The name a user knows a function by: the graphs differentiation and the optimizer make are
- * named after it (`f▶`, `◀f`, `f⊳`, `apply_n▶[sq▶]`, the worker `f▶w` of a recursive f).
- */
-function userName(name: string): string {
-  return name.replace(/\[.*\]$/, "").replace(/▶w|[▶◀⊳]/g, "");
-}
 
 /** Frames of code differentiation made: they depend on what the optimizer inlined, and mean nothing to a user. */
 const generated = (f: TraceFrame): boolean => /[▶◀⊳]/.test(f.fn);

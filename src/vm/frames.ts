@@ -3,7 +3,7 @@
 // chunk costs one allocation and is kept for the next run. A frame's slots never straddle chunks.
 // Frame k's bookkeeping is three integers — its base, the instruction it is executing (for frames
 // below the top: a call) and its chunk — plus its Code.
-import type { Value } from "../ir/values.js";
+import type { Value } from "../runtime/values.js";
 import type { Code } from "./code.js";
 
 const CHUNK_SLOTS = 1 << 16;

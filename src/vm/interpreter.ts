@@ -27,12 +27,15 @@
 //   CALL_KNOWN / TAIL_KNOWN  f an index into graphs: a function without free variables
 //   SELF_CALL / SELF_TAIL    the graph running in this frame, with this frame's closure
 // The TAIL_ forms reuse the frame; SELF_TAIL rebinds the parameters and jumps to offset 0.
+import type { Session } from "../ad/session.js";
 import type { Graph } from "../ir/graph.js";
-import { PrimError, type HostContext, type Primitive } from "../ir/primitive.js";
-import * as S from "../ir/prims/scalar.js";
-import { aTypeName, Closure, isPrimitive, typeName, UNIT, type Value } from "../ir/values.js";
+import { type Primitive } from "../prims/primitive.js";
+import { PrimError, type HostContext } from "../runtime/host.js";
+import * as S from "../prims/scalar.js";
+import { aTypeName, Closure, isPrimitive, typeName, UNIT, type Value } from "../runtime/values.js";
 import type { Code } from "./code.js";
-import { arityMessage, isLocated, runtimeError, traceOf } from "./errors.js";
+import { arityMessage } from "../runtime/check.js";
+import { isLocated, runtimeError, traceOf } from "./errors.js";
 import { enterClosure, enterPlain, enterSelf, Stack } from "./frames.js";
 import { RunLimits } from "./limits.js";
 
@@ -71,6 +74,7 @@ export abstract class Interpreter implements HostContext {
     this.stepsLeft = this.limits.checkpoint();
   }
 
+  abstract readonly session: Session;
   abstract print(line: string): void;
   abstract call(fn: Value, args: Value[]): Value;
   abstract readGlobal(name: string): Value;

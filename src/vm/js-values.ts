@@ -2,9 +2,9 @@
 // Tensor ↔ Array, JS array ↔ Tuple, plain object ↔ Record, function ↔ Function. A JS array made
 // only of numbers (or of such arrays, rectangular, with Float64Arrays allowed as the rows)
 // becomes an Array, as NumPy and JAX users expect of `[1, 2, 3]`; `tuple(…)` forces a Tuple.
-import { PrimError } from "../ir/primitive.js";
-import { formatShape, sizeOf } from "../ir/tensor/shape.js";
-import { Closure, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, Unit, UNIT, type Value } from "../ir/values.js";
+import { PrimError } from "../runtime/host.js";
+import { formatShape, sizeOf } from "../runtime/tensor/shape.js";
+import { Closure, isPrimitive, isTuple, RecordValue, SliceValue, Tensor, Unit, UNIT, type Value } from "../runtime/values.js";
 
 /** A JS value that crosses into Myx as a Tuple whatever its items are. */
 export class TupleInput {

@@ -2,8 +2,8 @@
 // dispatch loop (one decrement and test per call, the only cost on the hot path); at the end of
 // a window, a checkpoint here says whether the run is over its limits. Arrays report their
 // bytes as they are made, so that a few calls making large arrays are noticed too.
-import { PrimError } from "../ir/primitive.js";
-import { arrayAllocation } from "../ir/values.js";
+import { PrimError } from "../runtime/host.js";
+import { arrayAllocation } from "../runtime/values.js";
 
 /** Steps between two checkpoints (about 2 ms of a loop). */
 const CHECK_EVERY = 1 << 16;

@@ -5,13 +5,13 @@
 // the branches' nodes become slots of this frame and no closure is made for them.
 import type { Span } from "../lang/ast.js";
 import { isConstantGraph, isGraph, outputOf, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
-import type { Primitive } from "../ir/primitive.js";
-import * as S from "../ir/prims/scalar.js";
-import { seq, switchPrim } from "../ir/prims/structural.js";
-import { Closure, isPrimitive } from "../ir/values.js";
+import type { Primitive } from "../prims/primitive.js";
+import * as S from "../prims/scalar.js";
+import { seq, switchPrim } from "../prims/structural.js";
+import { Closure, isPrimitive } from "../runtime/values.js";
 import { Assembler } from "./assembler.js";
 import type { Code, GraphInfo } from "./code.js";
-import { arityMessage } from "./errors.js";
+import { arityMessage } from "../runtime/check.js";
 import { Op } from "./interpreter.js";
 
 const FAST_BINARY = new Map<Primitive, Op>([

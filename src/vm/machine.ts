@@ -1,10 +1,12 @@
 // The machine users and the other stages hold: it runs graphs and function values on the
 // interpreter, keeps the top-level bindings, and turns every failure into one MyxError.
+import { Session } from "../ad/session.js";
 import type { Graph } from "../ir/graph.js";
-import { PrimError } from "../ir/primitive.js";
-import { Closure, isPrimitive, aTypeName, type Value } from "../ir/values.js";
+import { PrimError } from "../runtime/host.js";
+import { Closure, isPrimitive, aTypeName, type Value } from "../runtime/values.js";
 import { codeFor, type Code } from "./code.js";
-import { arityMessage, runtimeError } from "./errors.js";
+import { arityMessage } from "../runtime/check.js";
+import { runtimeError } from "./errors.js";
 import { enterClosure } from "./frames.js";
 import { callPrimitive, Interpreter } from "./interpreter.js";
 import { plainClosure } from "./linearize.js";
@@ -19,6 +21,8 @@ export interface MachineOptions {
   readFile?: (path: string) => string;
   /** Megabytes a run may add to the heap (checked every few thousand steps); unlimited unless given. */
   maxMemoryMB?: number;
+  /** The compile session of the graphs it runs (what `grad` transforms with); a fresh one without an optimizer unless given. */
+  session?: Session;
 }
 
 export class Machine extends Interpreter {
@@ -26,11 +30,13 @@ export class Machine extends Interpreter {
   readonly globals = new Map<string, Value>();
   private readonly output: (line: string) => void;
   readonly readFile?: (path: string) => string;
+  readonly session: Session;
 
   constructor(options: MachineOptions) {
     super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000, (options.maxMemoryMB ?? Infinity) * 2 ** 20);
     this.output = options.print;
     this.readFile = options.readFile;
+    this.session = options.session ?? new Session(null);
   }
 
   print(line: string): void {

@@ -3,28 +3,31 @@
 // p(x − h·t)) / 2h`, leaf by leaf through tuples, records and environments. Non-numeric leaves
 // (Bools, Strings, slices) have no derivative and must come out as `()`.
 import { describe, expect, it } from "vitest";
-import { backpropRules } from "../../src/ad/backprop-rules.js";
-import { grad, valueAndGrad } from "../../src/ad/builtins.js";
-import { dotScales } from "../../src/ad/dot-j.js";
+import { adPrimitives, grad, valueAndGrad } from "../../src/ad/builtins.js";
 import { jValuePrim } from "../../src/ad/j-value.js";
-import { primitiveJvp } from "../../src/ad/primitive-jvp.js";
-import { tangentRules } from "../../src/ad/tangent-rules.js";
+import { Session } from "../../src/ad/session.js";
 import { constant, type Node } from "../../src/ir/graph.js";
-import { definePrim, type Primitive } from "../../src/ir/primitive.js";
-import * as P from "../../src/ir/prims/program.js";
-import * as S from "../../src/ir/prims/scalar.js";
-import * as D from "../../src/ir/prims/sensitivity.js";
-import * as T from "../../src/ir/prims/structural.js";
-import { makeArray } from "../../src/ir/prims/array.js";
-import * as G from "../../src/ir/prims/array-grad.js";
-import * as A from "../../src/ir/prims/arrays.js";
-import { formatValue } from "../../src/ir/format-value.js";
-import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, UNIT, Unit, type Value } from "../../src/ir/values.js";
+import { basePrimitives } from "../../src/prims/builtins.js";
+import * as C from "../../src/prims/construct.js";
+import * as H from "../../src/prims/higher-order.js";
+import * as L from "../../src/prims/layout.js";
+import { definePrim, type Primitive } from "../../src/prims/primitive.js";
+import * as M from "../../src/prims/products.js";
+import * as P from "../../src/prims/program.js";
+import * as R from "../../src/prims/reductions.js";
+import * as S from "../../src/prims/scalar.js";
+import * as D from "../../src/prims/sensitivity.js";
+import * as T from "../../src/prims/structural.js";
+import * as U from "../../src/prims/updates.js";
+import { formatValue } from "../../src/runtime/format-value.js";
+import { Closure, EnvKey, EnvValue, isTuple, RecordValue, SliceValue, Tensor, UNIT, Unit, type Value } from "../../src/runtime/values.js";
 import { Machine } from "../../src/vm/index.js";
 import { isClose } from "./helpers.js";
 
 const printed: string[] = [];
-const machine = new Machine({ print: (line) => printed.push(line), readFile: () => "1,2\n3,4\n" });
+const session = new Session(null);
+const machine = new Machine({ print: (line) => printed.push(line), readFile: () => "1,2\n3,4\n", session });
+const primitiveJvp = (p: Primitive, arity: number) => session.primitiveJvp(p, arity);
 machine.globals.set("g", 2.5);
 
 /** `x + h·t` on the numeric leaves; `t` is `()` where `x` has no derivative. */
@@ -102,8 +105,8 @@ const u = UNIT;
 
 const unaryPoints: [Primitive, number][] = [
   [S.sin, 0.7], [S.cos, -1.2], [S.tan, 0.4], [S.asin, 0.3], [S.acos, -0.6], [S.atan, 2], [S.tanh, 0.8], [S.sinh, -1.1],
-  [S.cosh, 0.9], [S.exp, 1.3], [S.log, 2.5], [S.log1p, 0.4], [S.expm1, -0.7], [S.sqrt, 3], [S.abs, -2], [S.sigmoidPrim, 0.6],
-  [S.relu, 1.5], [S.softplusPrim, -0.4], [S.neg, 2], [S.sign, -3], [S.floor, 2.5], [S.ceil, -1.5], [S.round, 2.3],
+  [S.cosh, 0.9], [S.exp, 1.3], [S.log, 2.5], [S.log1p, 0.4], [S.expm1, -0.7], [S.sqrt, 3], [S.abs, -2], [S.sigmoid, 0.6],
+  [S.relu, 1.5], [S.softplus, -0.4], [S.neg, 2], [S.sign, -3], [S.floor, 2.5], [S.ceil, -1.5], [S.round, 2.3],
 ];
 
 const cases: Record<string, Case> = {
@@ -144,13 +147,13 @@ const cases: Record<string, Case> = {
   global_set: { prim: P.globalSet, x: ["h", 1.5], t: [u, 0.7] },
   zeros_like: { prim: D.zerosLikePrim, x: [[1.5, 2]], t: [[0.7, 1.1]] },
   add_sens: { prim: D.addSensPrim, x: [[1.5, 2], [0.5, -1]], t: [[0.7, 1.1], [0.3, 2]] },
-  tuple_set: { prim: D.tupleSet, x: [[1.5, 2], 0, 3.5], t: [[0.7, 1.1], 0, 0.3] },
-  record_set: { prim: D.recordSet, x: [record, "a", 3.5], t: [dRecord, u, 0.3] },
-  record_at: { prim: D.recordAt, x: [record, 1], t: [dRecord, 0] },
-  record_set_at: { prim: D.recordSetAt, x: [record, 0, 3.5], t: [dRecord, 0, 0.3] },
-  record_add: { prim: D.recordAdd, x: [record, record, "b", 3.5], t: [dRecord, dRecord, u, 0.3] },
-  tuple_add: { prim: D.tupleAdd, x: [[1.5, 2], [0.5, 1], 1, 3.5], t: [[0.7, 1.1], [0, 0], 0, 0.3] },
-  index_add: { prim: D.indexAdd, x: [[1.5, 2, 3], 1, 3.5], t: [[0.7, 1.1, 2], 0, 0.3] },
+  tuple_set: { prim: U.tupleSet, x: [[1.5, 2], 0, 3.5], t: [[0.7, 1.1], 0, 0.3] },
+  record_set: { prim: U.recordSet, x: [record, "a", 3.5], t: [dRecord, u, 0.3] },
+  record_at: { prim: U.recordAt, x: [record, 1], t: [dRecord, 0] },
+  record_set_at: { prim: U.recordSetAt, x: [record, 0, 3.5], t: [dRecord, 0, 0.3] },
+  record_add: { prim: U.recordAdd, x: [record, record, "b", 3.5], t: [dRecord, dRecord, u, 0.3] },
+  tuple_add: { prim: U.tupleAdd, x: [[1.5, 2], [0.5, 1], 1, 3.5], t: [[0.7, 1.1], [0, 0], 0, 0.3] },
+  index_add: { prim: U.indexAdd, x: [[1.5, 2, 3], 1, 3.5], t: [[0.7, 1.1, 2], 0, 0.3] },
   env_set: { prim: D.envSet, x: [env, key, 3.5], t: [dEnv, u, 0.3] },
   env_get: { prim: D.envGet, x: [env, otherKey, 0], t: [dEnv, u, 0] },
   "env_get, missing key": { prim: D.envGet, x: [EnvValue.empty, key, 4], t: [EnvValue.empty, u, 0.3] },
@@ -179,45 +182,45 @@ function arrayCases(): Record<string, Case> {
     "mul, Num and array": { prim: S.mul, x: [1.5, v], t: [0.7, dv] },
     "sin, array": { prim: S.sin, x: [m], t: [dm] },
     "where, array condition": { prim: S.where, x: [arr([3], 1, 0, 1), v, 2], t: [arr([3], 0, 0, 0), dv, 0.5] },
-    make_array: { prim: makeArray, x: [1.5, 2.5], t: [0.7, 1.1] },
-    zeros: { prim: A.zerosPrim, x: [[2]], t: [[0]] },
-    ones: { prim: A.onesPrim, x: [[2, 1]], t: [[0, 0]] },
-    full: { prim: A.fullPrim, x: [[2], 1.5], t: [[0], 0.7] },
-    arange: { prim: A.arangePrim, x: [3], t: [0] },
-    linspace: { prim: A.linspacePrim, x: [1, 2.5, 4], t: [0.7, 1.1, 0] },
-    rand: { prim: A.randPrim, x: [[2], 7], t: [[0], 0] },
-    randn: { prim: A.randnPrim, x: [[2], 7], t: [[0], 0] },
-    concat: { prim: A.concatPrim, x: [[m, m], 1], t: [[dm, dm], 0] },
-    "concat, axis 0": { prim: A.concatPrim, x: [[v, w]], t: [[dv, dw]] },
-    stack: { prim: A.stackPrim, x: [[v, dv]], t: [[dv, v]] },
-    shape: { prim: A.shapePrim, x: [m], t: [dm] },
-    reshape: { prim: A.reshapePrim, x: [m, [3, 2]], t: [dm, [0, 0]] },
-    transpose: { prim: A.transposePrim, x: [m], t: [dm] },
-    "matmul, 2-d · 1-d": { prim: S.matmul, x: [m, v], t: [dm, dv] },
-    "matmul, 1-d · 2-d": { prim: S.matmul, x: [w, m], t: [dw, dm] },
-    dot: { prim: A.dotPrim, x: [v, dv], t: [dv, v] },
-    outer: { prim: A.outerPrim, x: [w, v], t: [dw, dv] },
-    sum: { prim: A.sumPrim, x: [m], t: [dm] },
-    "sum, axis": { prim: A.sumPrim, x: [m, -1], t: [dm, 0] },
-    mean: { prim: A.meanPrim, x: [m, 0], t: [dm, 0] },
-    max: { prim: A.maxPrim, x: [m, 1], t: [dm, 0] },
-    min: { prim: A.minPrim, x: [m], t: [dm] },
-    logsumexp: { prim: A.logsumexpPrim, x: [m, 0], t: [dm, 0] },
-    softmax: { prim: A.softmaxPrim, x: [m, 1], t: [dm, 0] },
-    "softmax, last axis": { prim: A.softmaxPrim, x: [v], t: [dv] },
+    make_array: { prim: C.makeArray, x: [1.5, 2.5], t: [0.7, 1.1] },
+    zeros: { prim: C.zerosPrim, x: [[2]], t: [[0]] },
+    ones: { prim: C.onesPrim, x: [[2, 1]], t: [[0, 0]] },
+    full: { prim: C.fullPrim, x: [[2], 1.5], t: [[0], 0.7] },
+    arange: { prim: C.arangePrim, x: [3], t: [0] },
+    linspace: { prim: C.linspacePrim, x: [1, 2.5, 4], t: [0.7, 1.1, 0] },
+    rand: { prim: C.randPrim, x: [[2], 7], t: [[0], 0] },
+    randn: { prim: C.randnPrim, x: [[2], 7], t: [[0], 0] },
+    concat: { prim: C.concatPrim, x: [[m, m], 1], t: [[dm, dm], 0] },
+    "concat, axis 0": { prim: C.concatPrim, x: [[v, w]], t: [[dv, dw]] },
+    stack: { prim: C.stackPrim, x: [[v, dv]], t: [[dv, v]] },
+    shape: { prim: L.shapePrim, x: [m], t: [dm] },
+    reshape: { prim: L.reshapePrim, x: [m, [3, 2]], t: [dm, [0, 0]] },
+    transpose: { prim: L.transposePrim, x: [m], t: [dm] },
+    "matmul, 2-d · 1-d": { prim: M.matmul, x: [m, v], t: [dm, dv] },
+    "matmul, 1-d · 2-d": { prim: M.matmul, x: [w, m], t: [dw, dm] },
+    dot: { prim: M.dotPrim, x: [v, dv], t: [dv, v] },
+    outer: { prim: M.outerPrim, x: [w, v], t: [dw, dv] },
+    sum: { prim: R.sumPrim, x: [m], t: [dm] },
+    "sum, axis": { prim: R.sumPrim, x: [m, -1], t: [dm, 0] },
+    mean: { prim: R.meanPrim, x: [m, 0], t: [dm, 0] },
+    max: { prim: R.maxPrim, x: [m, 1], t: [dm, 0] },
+    min: { prim: R.minPrim, x: [m], t: [dm] },
+    logsumexp: { prim: R.logsumexpPrim, x: [m, 0], t: [dm, 0] },
+    softmax: { prim: R.softmaxPrim, x: [m, 1], t: [dm, 0] },
+    "softmax, last axis": { prim: R.softmaxPrim, x: [v], t: [dv] },
     sens_like: { prim: D.sensLike, x: [m, v], t: [dm, dv] },
     sub_sens: { prim: D.subSens, x: [m, v], t: [dm, dv] },
     "sub_sens, Num": { prim: D.subSens, x: [1.5, -2], t: [0.7, 1.1] },
-    expand: { prim: G.expand, x: [v, m, 0], t: [dv, dm, 0] },
-    extreme_mask: { prim: G.extremeMask, x: [v, 1.2], t: [dv, 0] },
-    numel: { prim: G.numel, x: [m], t: [dm] },
-    matrix_shape: { prim: G.matrixShape, x: [v, 1], t: [dv, 0] },
-    product_shape: { prim: G.productShape, x: [m, v], t: [dm, dv] },
-    dot_scales: { prim: dotScales, x: [v, 2], t: [dv, 0] },
-    pieces: { prim: G.pieces, x: [m, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 1], t: [dm, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 0] },
-    unstack: { prim: G.unstack, x: [m], t: [dm] },
+    expand: { prim: R.expand, x: [v, m, 0], t: [dv, dm, 0] },
+    extreme_mask: { prim: R.extremeMask, x: [v, 1.2], t: [dv, 0] },
+    numel: { prim: L.numel, x: [m], t: [dm] },
+    matrix_shape: { prim: M.matrixShape, x: [v, 1], t: [dv, 0] },
+    product_shape: { prim: M.productShape, x: [m, v], t: [dm, dv] },
+    dot_scales: { prim: M.dotScales, x: [v, 2], t: [dv, 0] },
+    pieces: { prim: C.pieces, x: [m, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 1], t: [dm, [arr([2, 1], 0, 0), arr([2, 2], 0, 0, 0, 0)], 0] },
+    unstack: { prim: C.unstack, x: [m], t: [dm] },
     "index, array": { prim: T.index, x: [m, -1, new SliceValue(1, null)], t: [dm, 0, u] },
-    "index_add, array": { prim: D.indexAdd, x: [m, 0, v], t: [dm, 0, dv] },
+    "index_add, array": { prim: U.indexAdd, x: [m, 0, v], t: [dm, 0, dv] },
   };
 }
 
@@ -251,22 +254,17 @@ describe("every tangent rule matches central differences of its primitive", () =
   });
 });
 
-describe("the rule table", () => {
-  it("has a tangent rule for every primitive with a backprop rule", () => {
-    const missing = [...backpropRules.keys()].filter((p) => !tangentRules.has(p)).map((p) => p.name);
-    // un_j and re_j map J-world environment keys; jvp over them (jvp of a function that calls grad) is not built yet.
-    expect(missing.filter((n) => n !== "un_j" && n !== "re_j")).toEqual([]);
-  });
-
-  it("is covered by the cases above", () => {
+describe("the forward rules", () => {
+  it("are covered by the cases above", () => {
     // map and fold take functions, which need J⊳-transformed closures: test/ad/arrays.test.ts runs them.
     // So do grad and value_and_grad, whose rule builds a gradient closure (test/ad/jvp.test.ts).
-    const tested = new Set([...Object.values(cases).map((c) => c.prim), ...exactlyZero, A.mapPrim, A.foldPrim, grad, valueAndGrad]);
-    expect([...tangentRules.keys()].filter((p) => !tested.has(p)).map((p) => p.name)).toEqual([]);
+    const tested = new Set([...Object.values(cases).map((c) => c.prim), ...exactlyZero, H.mapPrim, H.foldPrim, grad, valueAndGrad]);
+    const withRule = [...basePrimitives, ...adPrimitives].filter((p) => p.jvp !== null);
+    expect(withRule.filter((p) => !tested.has(p)).map((p) => p.name)).toEqual([]);
   });
 
   it("refuses a primitive without a rule, by name", () => {
-    const ruleless = definePrim({ name: "ruleless", args: 1, impl: ([x]) => x! });
+    const ruleless = definePrim({ name: "ruleless", args: 1, impl: ([x]) => x, vjp: null, jvp: null });
     expect(() => primitiveJvp(ruleless, 1)).toThrow(/jvp cannot differentiate through 'ruleless' yet/);
   });
 });

@@ -2,6 +2,7 @@
 // differentiated shows in review: f▶ returns (value, ◀f), and ◀f closes over the forward pass.
 import { describe, expect, it } from "vitest";
 import { gradientGraph } from "../../src/ad/gradient-graph.js";
+import { Session } from "../../src/ad/session.js";
 import { printGraphs } from "../../src/ir/print.js";
 import { lowerModule } from "../ir/helpers.js";
 
@@ -16,7 +17,7 @@ describe("the J transform, as text", () => {
   for (const [name, [source, fn]] of Object.entries(cases)) {
     it(name, async () => {
       const m = lowerModule(source);
-      const text = printGraphs(gradientGraph(m.defs.get(fn)!));
+      const text = printGraphs(gradientGraph(new Session(null), m.defs.get(fn)!));
       await expect(`# ${source}\n${text}\n`).toMatchFileSnapshot(`golden/${name}.txt`);
     });
   }

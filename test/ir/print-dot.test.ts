@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { gradientGraph } from "../../src/ad/gradient-graph.js";
+import { Session } from "../../src/ad/session.js";
 import type { Graph } from "../../src/ir/graph.js";
 import { printDot } from "../../src/ir/print-dot.js";
 import { graphHeading, nameGraphs } from "../../src/ir/print-names.js";
@@ -202,9 +203,9 @@ const graphOf = (name: keyof typeof programs): Graph => {
 
 const drawings: [string, () => Graph][] = [
   ...Object.keys(programs).map((name): [string, () => Graph] => [name, () => graphOf(name as keyof typeof programs)]),
-  ["grad of a small function", () => gradientGraph(lowerModule("def f(x) = sin(x) * x;").defs.get("f")!)],
-  ["grad through a closure", () => gradientGraph(lowerModule("def loss(w) { let f = |v| w * v; f(2) + f(3) }").defs.get("loss")!)],
-  ["grad of a loop", () => gradientGraph(graphOf("loop"))],
+  ["grad of a small function", () => gradientGraph(new Session(null), lowerModule("def f(x) = sin(x) * x;").defs.get("f")!)],
+  ["grad through a closure", () => gradientGraph(new Session(null), lowerModule("def loss(w) { let f = |v| w * v; f(2) + f(3) }").defs.get("loss")!)],
+  ["grad of a loop", () => gradientGraph(new Session(null), graphOf("loop"))],
 ];
 
 describe("ir as DOT", () => {

@@ -13,10 +13,10 @@ import { irStats } from "../../src/cli/stats.js";
 import { printGraphs } from "../../src/ir/print.js";
 
 function optimizedGradient(source: string, fn: string) {
-  const { module } = frontEnd(source, { filename: "bar.myx" });
+  const { module, session } = frontEnd(source, { filename: "bar.myx" });
   const f = module.defs.get(fn)!;
-  const g = gradientGraph(f);
-  optimize([g], new Set([g]));
+  const g = gradientGraph(session, f);
+  optimize([g], new Set([g]), { session });
   return { f, g };
 }
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compile, MyxError } from "../../src/index.js";
-import { formatValue } from "../../src/ir/format-value.js";
+import { formatValue } from "../../src/runtime/format-value.js";
 import { hasBuiltin } from "../ad/helpers.js";
 import { fuzzSeed } from "../fuzz-seed.js";
 

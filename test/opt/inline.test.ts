@@ -3,16 +3,19 @@
 // (`myx ir --grad`): where a change in the optimizer shows up as a readable diff in review.
 import { describe, expect, it } from "vitest";
 import { gradientGraph } from "../../src/ad/gradient-graph.js";
-import { compile, frontEnd } from "../../src/index.js";
+import { compile, frontEnd, newSession } from "../../src/index.js";
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph } from "../../src/ir/graph.js";
-import { print } from "../../src/ir/prims/program.js";
-import * as S from "../../src/ir/prims/scalar.js";
-import { makeTuple } from "../../src/ir/prims/structural.js";
+import { print } from "../../src/prims/program.js";
+import * as S from "../../src/prims/scalar.js";
+import { makeTuple } from "../../src/prims/structural.js";
 import { analyze } from "../../src/ir/manager.js";
 import { printGraphs } from "../../src/ir/print.js";
-import type { Value } from "../../src/ir/values.js";
+import type { Value } from "../../src/runtime/values.js";
 import { optimize, type OptimizeOptions } from "../../src/opt/optimize.js";
 import { Machine } from "../../src/vm/index.js";
+
+/** The compile session graphs made here are optimized in. */
+const session = newSession(true);
 
 const text = (...lines: string[]): string => lines.join("\n");
 
@@ -22,9 +25,9 @@ function defs(source: string): ReadonlyMap<string, Graph> {
 }
 
 /** `name` of `source`, optimized as the only graph the optimizer owns (the others are copied where inlined). */
-function optimizedDef(source: string, name: string, options: OptimizeOptions = {}): Graph {
+function optimizedDef(source: string, name: string, options: Omit<OptimizeOptions, "session"> = {}): Graph {
   const g = defs(source).get(name)!;
-  optimize([g], new Set([g]), options);
+  optimize([g], new Set([g]), { ...options, session });
   return g;
 }
 
@@ -43,7 +46,7 @@ describe("inlining", () => {
     const ds = defs(`def sq(x) = x * 1 * x;\ndef f(y) = sq(y) + 1;`);
     const [f, sq] = [ds.get("f")!, ds.get("sq")!];
     const before = printGraphs(sq);
-    optimize([f], new Set([f]));
+    optimize([f], new Set([f]), { session });
     expect(printGraphs(sq)).toBe(before);
     // The copy is the optimizer's to rewrite: y * 1 is y, since y * … makes y a Num.
     expect(printGraphs(f)).toBe(text("graph f(%y) {", "  %1 = mul(%y, %y)", "  %2 = add(%1, 1)", "  return %2", "}"));
@@ -53,7 +56,7 @@ describe("inlining", () => {
     const ds = defs(`def f(a, x) = (|y| a * y)(x);`);
     const f = ds.get("f")!;
     expect(printGraphs(f)).toContain("%1 = @lambda(%x)");
-    optimize([f], new Set([f]));
+    optimize([f], new Set([f]), { session });
     expect(printGraphs(f)).toBe(text("graph f(%a, %x) {", "  %1 = mul(%a, %x)", "  return %1", "}"));
     expect(runGraph(f, [3, 4])).toBe(12);
   });
@@ -63,7 +66,7 @@ describe("inlining", () => {
     const ds = defs(src);
     const [g, makeAffine] = [ds.get("g")!, ds.get("make_affine")!];
     const original = printGraphs(makeAffine);
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     // The copy closes over g's %c (and the constant 1 took b's place), not over make_affine's %a, %b.
     expect(printGraphs(g)).toBe(
       text("graph g(%c) {", "  return @lambda", "}", "graph lambda(%x) closes over %c {", "  %1 = mul(%c, %x)", "  %2 = add(%1, 1)", "  return %2", "}"),
@@ -136,7 +139,7 @@ describe("inlining", () => {
     const src = `def a(n) = if n <= 0 { 0 } else { b(n - 1) * 2 + 1 };\ndef b(n) = a(n) * 3;`;
     const owningAll = (name: string): Graph => {
       const g = defs(src).get(name)!;
-      optimize([g], new Set(analyze([g]).graphs));
+      optimize([g], new Set(analyze([g]).graphs), { session });
       return g;
     };
     const g = owningAll("a");
@@ -167,10 +170,10 @@ describe("inlining", () => {
     const g = newGraph("f", null);
     const y = addParameter(g, "y", null);
     g.output = apply(g, [constant(callee), y], null);
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     expect(printGraphs(g)).toBe(text("graph f(%y) {", "  %1 = @callee(%y)", "  return %1", "}", "graph callee(%x) {", "  %2 = sin(%x)", "  return %2", "}"));
     callee.flags.opaque = false;
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     expect(printGraphs(g)).toBe(text("graph f(%y) {", "  %1 = sin(%y)", "  return %1", "}"));
   });
 
@@ -182,15 +185,15 @@ describe("inlining", () => {
     };
     // sq comes first, so its rewrite is made before f's call of it is looked at.
     const [sq1, f1] = build();
-    optimize([sq1, f1], new Set([sq1, f1]), { maxRounds: 1 });
+    optimize([sq1, f1], new Set([sq1, f1]), { maxRounds: 1, session });
     expect(printGraphs(f1).split("\n").slice(0, 5)).toEqual(["graph f(%y) {", "  %1 = @sq(%y)", "  %2 = add(%1, 1)", "  return %2", "}"]);
     const [sq2, f2] = build();
-    optimize([sq2, f2], new Set([sq2, f2]), { maxRounds: 2 });
+    optimize([sq2, f2], new Set([sq2, f2]), { maxRounds: 2, session });
     expect(printGraphs(f2)).toBe(text("graph f(%y) {", "  %1 = mul(%y, %y)", "  %2 = add(%1, 1)", "  return %2", "}"));
     // An sq the round leaves alone is inlined in that same round.
     const ds = defs(`def sq(x) = x * x;\ndef f(y) = sq(y) + 1;`);
     const [sq3, f3] = [ds.get("sq")!, ds.get("f")!];
-    optimize([sq3, f3], new Set([sq3, f3]), { maxRounds: 1 });
+    optimize([sq3, f3], new Set([sq3, f3]), { maxRounds: 1, session });
     expect(printGraphs(f3)).toBe(text("graph f(%y) {", "  %1 = mul(%y, %y)", "  %2 = add(%1, 1)", "  return %2", "}"));
   });
 
@@ -208,7 +211,7 @@ describe("inlining", () => {
     const optimized = (name: string, ownsCube: boolean): string => {
       const ds = defs(src);
       const g = ds.get(name)!;
-      optimize([g], new Set(ownsCube ? [g, ds.get("cube")!] : [g]), { inlineSize: 1 });
+      optimize([g], new Set(ownsCube ? [g, ds.get("cube")!] : [g]), { inlineSize: 1, session });
       return printGraphs(g);
     };
     expect(optimized("once", true)).toBe(text("graph once(%y) {", "  %1 = mul(%y, %y)", "  %2 = mul(%1, %y)", "  %3 = add(%2, 1)", "  return %3", "}"));
@@ -271,7 +274,7 @@ describe("common subexpression elimination", () => {
     const count = (s: string, what: string) => s.split(what).length - 1;
     const before = printGraphs(f);
     expect([count(before, "div("), count(before, "exp(")]).toEqual([3, 2]);
-    optimize([f], new Set([f]));
+    optimize([f], new Set([f]), { session });
     expect(printGraphs(f)).toBe(
       text(
         "graph f(%x1, %x2) {",
@@ -294,7 +297,7 @@ describe("common subexpression elimination", () => {
     const x = addParameter(g, "x", null);
     const m = (k: number) => applyPrim(g, S.mul, [x, constant(k)], null);
     g.output = applyPrim(g, makeTuple, [applyPrim(g, S.add, [m(2), m(2)], null), m(0), m(-0)], null);
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     const shown = printGraphs(g);
     expect(shown.split("mul(%x, 2)").length - 1).toBe(1);
     expect(shown.split("mul(%x, 0)").length - 1).toBe(2); // −0 prints as 0
@@ -306,7 +309,7 @@ describe("common subexpression elimination", () => {
     const g = newGraph("f", null);
     const p = () => applyPrim(g, print, [constant("hi")], null);
     g.output = applyPrim(g, S.add, [p(), p()], null);
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     expect(printGraphs(g).split('print("hi")').length - 1).toBe(2);
   });
 
@@ -323,9 +326,9 @@ describe("golden text of optimized gradients (myx ir --grad)", () => {
   };
   for (const [name, [source, fn]] of Object.entries(cases)) {
     it(name, async () => {
-      const { module } = frontEnd(source, { filename: "golden.myx" });
-      const g = gradientGraph(module.defs.get(fn)!);
-      optimize([g], new Set([g]));
+      const { module, session } = frontEnd(source, { filename: "golden.myx" });
+      const g = gradientGraph(session, module.defs.get(fn)!);
+      optimize([g], new Set([g]), { session });
       await expect(`# ${source}\n${printGraphs(g)}\n`).toMatchFileSnapshot(`golden/${name}.txt`);
     });
   }

@@ -1,13 +1,16 @@
 // Lambda lifting (src/opt/lambda-lift.ts): a closure whose every use is a call becomes a closed
 // graph that its callers pass the captured values to; one that escapes stays a closure.
 import { describe, expect, it } from "vitest";
-import { frontEnd } from "../../src/index.js";
+import { frontEnd, newSession } from "../../src/index.js";
 import type { Graph } from "../../src/ir/graph.js";
 import { analyze } from "../../src/ir/manager.js";
-import type { Value } from "../../src/ir/values.js";
+import type { Value } from "../../src/runtime/values.js";
 import { liftClosures } from "../../src/opt/lambda-lift.js";
 import { optimize } from "../../src/opt/optimize.js";
 import { Machine } from "../../src/vm/index.js";
+
+/** The compile session graphs made here are optimized in. */
+const session = newSession(true);
 
 function def(source: string, name: string): Graph {
   return frontEnd(source, { filename: "lift.myx", optimize: false }).module.defs.get(name)!;
@@ -78,12 +81,12 @@ describe("lambda lifting", () => {
 
   it("runs in the optimizer at its fixed point: what inlining does not take is lifted", () => {
     const g = def(LOCAL_RECURSION, "outer");
-    optimize([g], new Set(analyze([g]).graphs));
+    optimize([g], new Set(analyze([g]).graphs), { session });
     expect(closures(g)).toEqual([]);
     expect(run(g, [2, 3])).toBe(20);
     // The program level keeps the closures J will see.
     const p = def(LOCAL_RECURSION, "outer");
-    optimize([p], new Set(analyze([p]).graphs), { level: "program" });
+    optimize([p], new Set(analyze([p]).graphs), { level: "program", session });
     expect(closures(p)).toEqual(["go"]);
   });
 });

@@ -3,17 +3,21 @@
 // where it would change a value, lose a failure or drop an effect.
 import { describe, expect, it } from "vitest";
 import { jValuePrim } from "../../src/ad/j-value.js";
-import { compile, frontEnd } from "../../src/index.js";
+import { compile, frontEnd, newSession } from "../../src/index.js";
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node, type Parameter } from "../../src/ir/graph.js";
-import type { Primitive } from "../../src/ir/primitive.js";
-import { print } from "../../src/ir/prims/program.js";
-import * as S from "../../src/ir/prims/scalar.js";
-import * as D from "../../src/ir/prims/sensitivity.js";
-import * as T from "../../src/ir/prims/structural.js";
+import type { Primitive } from "../../src/prims/primitive.js";
+import { print } from "../../src/prims/program.js";
+import * as S from "../../src/prims/scalar.js";
+import * as D from "../../src/prims/sensitivity.js";
+import * as U from "../../src/prims/updates.js";
+import * as T from "../../src/prims/structural.js";
 import { printGraphs } from "../../src/ir/print.js";
-import { EnvKey, EnvValue, RecordValue, UNIT, type Value } from "../../src/ir/values.js";
+import { EnvKey, EnvValue, RecordValue, UNIT, type Value } from "../../src/runtime/values.js";
 import { optimize } from "../../src/opt/optimize.js";
 import { Machine } from "../../src/vm/index.js";
+
+/** The compile session graphs made here are optimized in. */
+const session = newSession(true);
 
 /** A graph `f(params…)` whose output `body` builds with `op`. */
 function build(params: string[], body: (op: (p: Primitive, ...args: (Node | Value)[]) => Node, ...ps: Parameter[]) => Node): Graph {
@@ -29,7 +33,7 @@ function build(params: string[], body: (op: (p: Primitive, ...args: (Node | Valu
 /** The printed IR of the graph `build` makes, once optimized. */
 function optimized(params: string[], body: Parameters<typeof build>[1]): string {
   const g = build(params, body);
-  optimize([g], new Set([g]));
+  optimize([g], new Set([g]), { session });
   return printGraphs(g);
 }
 
@@ -76,7 +80,7 @@ describe("items a tuple, record or where rewrite leaves out", () => {
   /** The graph `build` makes, optimized and run: its value (or error) and what it printed. */
   function run(body: Parameters<typeof build>[1], args: Value[], level: "program" | "unit" = "program"): { value: unknown; printed: string[] } {
     const g = build(["x"], body);
-    optimize([g], new Set([g]), { level });
+    optimize([g], new Set([g]), { level, session });
     const printed: string[] = [];
     try {
       return { value: new Machine({ print: (l) => printed.push(l) }).run(g, args), printed };
@@ -156,7 +160,7 @@ describe("switch and where", () => {
   it("an `if` on a constant condition becomes the branch taken, inlined", () => {
     const { module } = frontEnd(`def f(x) = if 1 < 2 { sin(x) } else { cos(x) };`);
     const g = module.defs.get("f")!;
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     expect(printGraphs(g)).toBe(text("graph f(%x) {", "  %1 = sin(%x)", "  return %1", "}"));
   });
 });
@@ -230,7 +234,7 @@ describe("seq", () => {
     const h = newGraph("h", null);
     const x = addParameter(h, "x", null);
     h.output = apply(h, [apply(h, [constant(g)], null), x], null);
-    optimize([h], new Set([h, g]));
+    optimize([h], new Set([h, g]), { session });
     expect(printGraphs(h)).toBe(text("graph h(%x) {", '  %1 = print("p")', "  %2 = sin(%x)", "  %3 = seq(%1, %2)", "  return %3", "}"));
   });
 
@@ -263,18 +267,18 @@ describe("add_sens", () => {
   });
 
   it("adds into one field or item instead of adding a structure of zeros: record_add, tuple_add", () => {
-    expect(optimized(["x", "r", "v"], (op, x, r, v) => op(D.addSensPrim, x, op(D.recordSet, op(D.zerosLikePrim, r), "b", v)))).toBe(
+    expect(optimized(["x", "r", "v"], (op, x, r, v) => op(D.addSensPrim, x, op(U.recordSet, op(D.zerosLikePrim, r), "b", v)))).toBe(
       text("graph f(%x, %r, %v) {", '  %1 = record_add(%x, %r, "b", %v)', "  return %1", "}"),
     );
-    expect(optimized(["x", "t", "v"], (op, x, t, v) => op(D.addSensPrim, op(D.tupleSet, op(D.zerosLikePrim, t), 1, v), x))).toBe(
+    expect(optimized(["x", "t", "v"], (op, x, t, v) => op(D.addSensPrim, op(U.tupleSet, op(D.zerosLikePrim, t), 1, v), x))).toBe(
       text("graph f(%x, %t, %v) {", "  %1 = tuple_add(%x, %t, 1, %v)", "  return %1", "}"),
     );
     // Exactly the sum it stands for, also when x is not (yet) a structure like y.
     const host = new Machine({ print: () => {} });
     const r = new RecordValue(["a", "b"], [1, 2]);
-    expect(D.recordAdd.impl([new RecordValue(["a", "b"], [0.5, 0.25]), r, "b", 3], host)).toEqual(new RecordValue(["a", "b"], [0.5, 3.25]));
-    expect(D.recordAdd.impl([UNIT, r, "a", 3], host)).toEqual(new RecordValue(["a", "b"], [3, 0]));
-    expect(D.tupleAdd.impl([[1, 2], [5, 6], -1, 3], host)).toEqual([1, 5]);
+    expect(U.recordAdd.impl([new RecordValue(["a", "b"], [0.5, 0.25]), r, "b", 3], host)).toEqual(new RecordValue(["a", "b"], [0.5, 3.25]));
+    expect(U.recordAdd.impl([UNIT, r, "a", 3], host)).toEqual(new RecordValue(["a", "b"], [3, 0]));
+    expect(U.tupleAdd.impl([[1, 2], [5, 6], -1, 3], host)).toEqual([1, 5]);
   });
 
   it("keeps a sum of two unknown sensitivities", () => {
@@ -359,7 +363,7 @@ describe("arithmetic identities, only where exact", () => {
   it("x − (−0) is kept: for x = −0 it is +0", () => {
     expect(Object.is(-0 - -0, 0)).toBe(true);
     const g = build(["x"], (op, x) => op(T.makeTuple, op(S.sin, x), op(S.sub, x, -0)));
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     const pair = g.output!;
     expect(pair.kind === "apply" && pair.inputs[2]!.kind).toBe("apply");
   });
@@ -480,7 +484,7 @@ describe("constant folding", () => {
 
   it("folds to the exact IEEE-754 result, −0 included", () => {
     const g = build([], (op) => op(S.mul, 0, op(S.neg, 1)));
-    optimize([g], new Set([g]));
+    optimize([g], new Set([g]), { session });
     expect(g.output?.kind).toBe("constant");
     expect(Object.is(g.output?.kind === "constant" && g.output.value, -0)).toBe(true);
   });

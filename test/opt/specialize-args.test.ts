@@ -14,8 +14,9 @@ def g(x) = apply_n(sq, x, 5);
 def dg(x) = grad(g)(x);`;
 
 function optimizedGradient(source: string, fn: string): Graph {
-  const g = gradientGraph(frontEnd(source, { filename: "s.myx" }).module.defs.get(fn)!);
-  optimize([g], new Set([g]));
+  const { module, session } = frontEnd(source, { filename: "s.myx" });
+  const g = gradientGraph(session, module.defs.get(fn)!);
+  optimize([g], new Set([g]), { session });
   return g;
 }
 

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PrimError } from "../../src/ir/primitive.js";
-import { broadcastShapes, broadcastTo, elementwise1, elementwise2, unbroadcast } from "../../src/ir/tensor/broadcast.js";
-import { shapeOf } from "../../src/ir/tensor/shape.js";
-import { Tensor } from "../../src/ir/values.js";
+import { PrimError } from "../../src/runtime/host.js";
+import { broadcastShapes, broadcastTo, elementwise1, elementwise2, unbroadcast } from "../../src/runtime/tensor/broadcast.js";
+import { shapeOf } from "../../src/runtime/tensor/shape.js";
+import { Tensor } from "../../src/runtime/values.js";
 import { arr, inner, nested, seq } from "./helpers.js";
 
 const add = (x: number, y: number): number => x + y;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arange, concat, full, linspace, ones, stack, zeros } from "../../src/ir/tensor/construct.js";
-import { Tensor } from "../../src/ir/values.js";
+import { arange, concat, full, linspace, ones, stack, zeros } from "../../src/runtime/tensor/construct.js";
+import { Tensor } from "../../src/runtime/values.js";
 import { arr, nested, seq } from "./helpers.js";
 
 describe("zeros, ones, full", () => {

@@ -1,6 +1,6 @@
 // Nested JS arrays in and out, so expectations read like the arrays they describe.
-import { Tensor } from "../../src/ir/values.js";
-import { asTensor, type Numeric } from "../../src/ir/tensor/shape.js";
+import { Tensor } from "../../src/runtime/values.js";
+import { asTensor, type Numeric } from "../../src/runtime/tensor/shape.js";
 
 export type Nested = number | Nested[];
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { index, indexScatter, sliceRange, type Index } from "../../src/ir/tensor/indexing.js";
-import { shapeOf } from "../../src/ir/tensor/shape.js";
-import { SliceValue } from "../../src/ir/values.js";
+import { index, indexScatter, sliceRange, type Index } from "../../src/runtime/tensor/indexing.js";
+import { shapeOf } from "../../src/runtime/tensor/shape.js";
+import { SliceValue } from "../../src/runtime/values.js";
 import { arr, inner, nested, seq } from "./helpers.js";
 
 const s = (lo: number | null, hi: number | null): SliceValue => new SliceValue(lo, hi);

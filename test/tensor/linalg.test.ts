@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dot, matmul, outer, reshape, transpose } from "../../src/ir/tensor/linalg.js";
-import { Tensor } from "../../src/ir/values.js";
+import { dot, matmul, outer, reshape, transpose } from "../../src/runtime/tensor/linalg.js";
+import { Tensor } from "../../src/runtime/values.js";
 import { arr, nested, seq, type Nested } from "./helpers.js";
 
 /** The textbook triple loop over nested arrays, with 1-d operands promoted as NumPy does. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rand, randn } from "../../src/ir/tensor/random.js";
-import { Tensor } from "../../src/ir/values.js";
+import { rand, randn } from "../../src/runtime/tensor/random.js";
+import { Tensor } from "../../src/runtime/values.js";
 import { nested } from "./helpers.js";
 
 describe("rand", () => {

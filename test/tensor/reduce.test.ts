@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { argExtremeMask, expandReduced, logsumexp, max, mean, min, softmax, sum } from "../../src/ir/tensor/reduce.js";
-import { Tensor } from "../../src/ir/values.js";
+import { argExtremeMask, expandReduced, logsumexp, max, mean, min, softmax, sum } from "../../src/runtime/tensor/reduce.js";
+import { Tensor } from "../../src/runtime/values.js";
 import { arr, nested, seq } from "./helpers.js";
 
 const m = arr([[1, 5, 3], [4, 2, 6]]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { PrimError } from "../../src/ir/primitive.js";
-import { formatShape, normalizeAxis, shapeArg, sizeOf, strideOffsets, stridesOf } from "../../src/ir/tensor/shape.js";
-import { UNIT } from "../../src/ir/values.js";
+import { PrimError } from "../../src/runtime/host.js";
+import { formatShape, normalizeAxis, shapeArg, sizeOf, strideOffsets, stridesOf } from "../../src/runtime/tensor/shape.js";
+import { UNIT } from "../../src/runtime/values.js";
 
 describe("shape helpers", () => {
   it("formats shapes as Python tuples", () => {

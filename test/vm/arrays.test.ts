@@ -2,8 +2,8 @@
 // and operator, run through lowering, the optimizer and the VM, with and without the optimizer.
 import { describe, expect, it } from "vitest";
 import { compile, MyxError, Tensor, tuple } from "../../src/index.js";
-import { formatValue } from "../../src/ir/format-value.js";
-import { rand, randn } from "../../src/ir/tensor/random.js";
+import { formatValue } from "../../src/runtime/format-value.js";
+import { rand, randn } from "../../src/runtime/tensor/random.js";
 
 /** What a program prints; the optimizer must not change it (SPEC §6 `--no-opt`). */
 function run(source: string): string {

@@ -1,10 +1,10 @@
 // Small helpers to write IR by hand the way the lowering produces it: functions are graphs, `if`
 // is `switch(c, branchA, branchB)()`, loops are tail-recursive graphs.
 import { addParameter, apply, applyPrim, constant, newGraph, type Graph, type Node, type Parameter } from "../../src/ir/graph.js";
-import type { Primitive } from "../../src/ir/primitive.js";
-import * as S from "../../src/ir/prims/scalar.js";
-import { switchPrim } from "../../src/ir/prims/structural.js";
-import type { Value } from "../../src/ir/values.js";
+import type { Primitive } from "../../src/prims/primitive.js";
+import * as S from "../../src/prims/scalar.js";
+import { switchPrim } from "../../src/prims/structural.js";
+import type { Value } from "../../src/runtime/values.js";
 import type { Span } from "../../src/lang/ast.js";
 
 export const at = (line: number, col = 1): Span => ({ file: "test.myx", line, col, start: 0, end: 1 });

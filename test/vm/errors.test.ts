@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apply, constant, newGraph, type Parameter } from "../../src/ir/graph.js";
-import { definePrim } from "../../src/ir/primitive.js";
-import * as S from "../../src/ir/prims/scalar.js";
+import { definePrim } from "../../src/prims/primitive.js";
+import * as S from "../../src/prims/scalar.js";
 import { MyxError, type Diagnostic } from "../../src/lang/diagnostics.js";
 import { Machine } from "../../src/vm/index.js";
 import { add, at, call, depthFn, eq, fn, ifElse, k, lt, prim, sub, sumLoop } from "./build.js";
@@ -75,7 +75,7 @@ describe("runtime errors", () => {
   });
 
   it("from a function called back by a primitive keep the whole stack", () => {
-    const each = definePrim({ name: "each", args: 2, impl: ([f, x], host) => host.call(f!, [x!]) });
+    const each = definePrim({ name: "each", args: 2, impl: ([f, x], host) => host.call(f!, [x!]), vjp: null, jvp: null });
     const bad = fn("bad", ["x"], (g, x) => apply(g, [constant(S.neg), x], at(9)));
     const outer = fn("outer", [], (g) => apply(g, [constant(each), k(bad), k(true)], at(2)));
     const m = machine();
@@ -90,7 +90,7 @@ describe("runtime errors", () => {
   });
 
   it("turn JavaScript exceptions into internal errors", () => {
-    const boom = definePrim({ name: "boom", args: 0, impl: () => { throw new TypeError("oops"); } });
+    const boom = definePrim({ name: "boom", args: 0, impl: () => { throw new TypeError("oops"); }, vjp: null, jvp: null });
     const f = fn("f", [], (g) => apply(g, [constant(boom)], at(4)));
     const d = failure(() => machine().run(f, []));
     expect(d.message).toBe("internal error: oops");
@@ -98,7 +98,7 @@ describe("runtime errors", () => {
     expect(d.internal).toBeInstanceOf(TypeError);
 
     const recurse = (): never => recurse();
-    const overflow = definePrim({ name: "overflow", args: 0, impl: recurse });
+    const overflow = definePrim({ name: "overflow", args: 0, impl: recurse, vjp: null, jvp: null });
     const o = failure(() => machine().run(fn("o", [], (g) => prim(g, overflow)), []));
     expect(o.message).toMatch(/^internal error: .*call stack/);
     expect(o.internal).toBeInstanceOf(RangeError);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { constant, type Graph, type Parameter } from "../../src/ir/graph.js";
-import { print } from "../../src/ir/prims/program.js";
-import { seq, switchPrim } from "../../src/ir/prims/structural.js";
-import type { Value } from "../../src/ir/values.js";
+import { print } from "../../src/prims/program.js";
+import { seq, switchPrim } from "../../src/prims/structural.js";
+import type { Value } from "../../src/runtime/values.js";
 import { codeFor, Machine, type Code } from "../../src/vm/index.js";
 import { Op } from "../../src/vm/interpreter.js";
 import { add, call, depthFn, eq, fn, ifElse, k, lt, mul, prim, sub, sumLoop } from "./build.js";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Parameter } from "../../src/ir/graph.js";
-import { definePrim } from "../../src/ir/primitive.js";
-import { globalGet, globalSet, print } from "../../src/ir/prims/program.js";
-import * as S from "../../src/ir/prims/scalar.js";
-import { makeTuple, seq, switchPrim } from "../../src/ir/prims/structural.js";
-import { Closure, UNIT, type Value } from "../../src/ir/values.js";
+import { definePrim } from "../../src/prims/primitive.js";
+import { globalGet, globalSet, print } from "../../src/prims/program.js";
+import * as S from "../../src/prims/scalar.js";
+import { makeTuple, seq, switchPrim } from "../../src/prims/structural.js";
+import { Closure, UNIT, type Value } from "../../src/runtime/values.js";
 import { Machine } from "../../src/vm/index.js";
 import { add, call, depthFn, eq, fn, ifElse, k, lt, mul, prim, sub, sumLoop, switchCall } from "./build.js";
 
@@ -104,7 +104,7 @@ describe("closures", () => {
   });
 
   it("can be called from JavaScript and called back from a primitive", () => {
-    const twice = definePrim({ name: "twice", args: 2, impl: ([f, x], host) => host.call(f!, [host.call(f!, [x!])]) });
+    const twice = definePrim({ name: "twice", args: 2, impl: ([f, x], host) => host.call(f!, [host.call(f!, [x!])]), vjp: null, jvp: null });
     const outer = fn("outer", ["d"], (g, d) => prim(g, twice, k(fn("step", ["x"], (h, x) => mul(h, x, d))), k(3)));
     const m = machine();
     expect(m.run(outer, [2])).toBe(12);
@@ -202,7 +202,7 @@ describe("loops and recursion", () => {
   it("moves frames across stack chunks, on calls, tail calls and calls back from primitives", () => {
     // rec(n) = if n == 0 { back(|m| depth(m), 20_000) } else { 1 + hop(n - 1) + (a 300-node chain) }
     // hop(m) = rec(m), a tail call from a small frame into a big one
-    const back = definePrim({ name: "back", args: 2, impl: ([f, x], host) => host.call(f!, [x!]) });
+    const back = definePrim({ name: "back", args: 2, impl: ([f, x], host) => host.call(f!, [x!]), vjp: null, jvp: null });
     const depth = depthFn();
     const rec = fn("rec", ["n"], () => k(0));
     const hop = fn("hop", ["m"], (g, m) => call(g, k(rec), m));

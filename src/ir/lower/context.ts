@@ -4,10 +4,10 @@
 import type { Span } from "../../lang/ast.js";
 import { diagnosticAt, type Diagnostic } from "../../lang/diagnostics.js";
 import { apply, applyPrim, constant, type Graph, type Node } from "../graph.js";
-import type { Primitive } from "../primitive.js";
-import { seq } from "../prims/structural.js";
+import type { Primitive } from "../../prims/primitive.js";
+import { seq } from "../../prims/structural.js";
 import { isPure } from "../purity.js";
-import { UNIT } from "../values.js";
+import { UNIT } from "../../runtime/values.js";
 
 /** The function (def, lambda or the top-level program) a var belongs to; branch and loop graphs are part of it. */
 export interface FnInfo {

@@ -3,8 +3,8 @@
 // the vars the loop assigns. Vars a branch or loop assigns flow out through its result (SSA).
 import type { BinaryExpr, Block, Expr, ForStmt, IfExpr, Span, Stmt, WhileStmt } from "../../lang/ast.js";
 import { addParameter, constant, newGraph, type Graph, type Node } from "../graph.js";
-import { add, lt } from "../prims/scalar.js";
-import { makeTuple, switchPrim, tupleGet } from "../prims/structural.js";
+import { add, lt } from "../../prims/scalar.js";
+import { makeTuple, switchPrim, tupleGet } from "../../prims/structural.js";
 import { type Cursor, Scope, type VarRef, unitNode } from "./context.js";
 import { lowerExpr } from "./expr.js";
 import type { Lowering } from "./lowering.js";

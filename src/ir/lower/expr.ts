@@ -2,11 +2,11 @@
 // lexical scopes of context.ts; control flow and functions are delegated to their own files.
 import type { CallExpr, Expr, IndexItem, NameExpr } from "../../lang/ast.js";
 import { constant, type Node } from "../graph.js";
-import { makeArray } from "../prims/array.js";
-import { binaryOps, unaryOps } from "../prims/builtins.js";
-import { globalGet } from "../prims/program.js";
-import { index, makeRecord, makeSlice, makeTuple, recordGet } from "../prims/structural.js";
-import { UNIT } from "../values.js";
+import { makeArray } from "../../prims/construct.js";
+import { binaryOps, unaryOps } from "../../prims/builtins.js";
+import { globalGet } from "../../prims/program.js";
+import { index, makeRecord, makeSlice, makeTuple, recordGet } from "../../prims/structural.js";
+import { UNIT } from "../../runtime/values.js";
 import { type Binding, type Cursor, type FnInfo, type Scope, unitNode } from "./context.js";
 import { lowerAndOr, lowerIf } from "./control.js";
 import { lowerLambda } from "./functions.js";

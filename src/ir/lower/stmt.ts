@@ -2,8 +2,8 @@
 // everything with an effect is kept in the cursor so the block runs it in order.
 import type { AssignStmt, Block, Pattern, Stmt } from "../../lang/ast.js";
 import { constant, type Node } from "../graph.js";
-import { globalSet } from "../prims/program.js";
-import { destructure, tupleGet } from "../prims/structural.js";
+import { globalSet } from "../../prims/program.js";
+import { destructure, tupleGet } from "../../prims/structural.js";
 import { type Cursor, Scope, unitNode, type VarRef } from "./context.js";
 import { lowerFor, lowerWhile } from "./control.js";
 import { lowerExpr, topVarMessage } from "./expr.js";

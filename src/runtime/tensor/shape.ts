@@ -1,7 +1,7 @@
 // Shapes and the one address walk every kernel shares. SPEC §3 makes a 0-d result a plain Num,
 // so kernels accept `Num | Tensor` and hand results back through `fromData`, which unwraps 0-d.
 import { formatValue } from "../format-value.js";
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { Tensor, aTypeName, typeName, Unit, type Value } from "../values.js";
 
 export type Shape = readonly number[];

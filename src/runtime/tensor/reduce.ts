@@ -1,7 +1,7 @@
 // Reductions over one axis or over everything (SPEC §4), plus the pieces reverse-mode AD needs
 // to send a reduced gradient back. Reducing axis k views the array as (outer, n, inner) and
 // walks it in memory order, so every pass reads the data front to back.
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { Tensor } from "../values.js";
 import { broadcastTo } from "./broadcast.js";
 import { asTensor, formatShape, fromData, normalizeAxis, shapeOf, sizeOf, type Numeric, type Shape } from "./shape.js";

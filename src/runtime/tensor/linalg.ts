@@ -1,7 +1,7 @@
 // Products and axis rearrangements. `matmul` treats a 1-d left operand as a row and a 1-d right
 // operand as a column, then drops that axis from the result, which gives SPEC §3's four cases
 // from one 2-d kernel.
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { Tensor } from "../values.js";
 import { elementwise2 } from "./broadcast.js";
 import { asTensor, formatShape, fromData, shapeOf, sizeOf, strideOffsets, stridesOf, type Numeric, type Shape } from "./shape.js";

@@ -18,7 +18,7 @@
 // engine. Step 5 also uses Math.log/cos/sin, which V8 computes with its own port of fdlibm rather
 // than the platform's libm, so Node gives the same normals on every machine.
 import { formatValue } from "../format-value.js";
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { fromData, sizeOf, type Numeric, type Shape } from "./shape.js";
 
 class Xoshiro128 {

@@ -2,8 +2,8 @@
 // nothing a reader could take two ways. Quoting, other separators and missing values are left
 // out on purpose: a cell that is not plainly a number is an error that points at it, instead of
 // a guess that quietly changes the data.
-import { PrimError } from "../primitive.js";
-import { Tensor } from "../values.js";
+import { PrimError } from "./host.js";
+import { Tensor } from "./values.js";
 
 /** A decimal number as people and spreadsheets write it, or nan/inf as Myx prints them. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

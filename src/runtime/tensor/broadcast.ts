@@ -1,7 +1,7 @@
 // NumPy broadcasting (SPEC §3): shapes are aligned at their last axis, and a dimension of 1 (or a
 // missing one) stretches to match the other. The general case gathers through `strideOffsets`
 // with stride 0 on stretched axes; the common cases (same shape, a Num with an array) skip that.
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { Tensor } from "../values.js";
 import { asTensor, formatShape, fromData, sameShape, shapeOf, sizeOf, strideOffsets, stridesOf, type Numeric, type Shape } from "./shape.js";
 

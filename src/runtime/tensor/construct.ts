@@ -1,7 +1,7 @@
 // Arrays made from a shape or from other arrays (SPEC §4). Shapes arrive already checked by
 // `shapeArg`; a 0-d shape gives a Num.
 import { formatValue } from "../format-value.js";
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { Tensor } from "../values.js";
 import { asTensor, formatShape, fromData, normalizeAxis, sameShape, shapeOf, sizeOf, type Numeric, type Shape } from "./shape.js";
 

@@ -30,9 +30,16 @@ export function formatValue(v: Value, nested = false): string {
   if (v instanceof SliceValue) return `${v.lo ?? ""}:${v.hi ?? ""}`;
   if (v instanceof EnvKey) return `<key ${v.node.kind === "parameter" ? v.node.name : `%${v.node.id}`}>`;
   if (v instanceof EnvValue) return `<env of ${v.entries.size}>`;
-  // Differentiation and the optimizer make graphs named after the user's (`f▶`, `f⊳`, `f[g]`).
-  if (v instanceof Closure) return `<fn ${v.graph.name.replace(/\[.*\]$/, "").replace(/[▶◀⊳]/g, "")}>`;
+  if (v instanceof Closure) return `<fn ${userName(v.graph.name)}>`;
   return `<fn ${v.name}>`;
+}
+
+/**
+ * The name a user knows a function by: the graphs differentiation and the optimizer make are
+ * named after it (`f▶`, `◀f`, `f⊳`, `apply_n▶[sq▶]`, the worker `f▶w` of a recursive f).
+ */
+export function userName(name: string): string {
+  return name.replace(/\[.*\]$/, "").replace(/▶w|[▶◀⊳]/g, "");
 }
 
 function quote(s: string): string {

@@ -1,8 +1,8 @@
 // Runtime values. Numbers, booleans and strings are the JavaScript ones, unboxed, so that scalar
 // code in the VM touches no allocation; a Tuple is a frozen JavaScript array; everything else is a
 // small class so that a type test is one `instanceof`.
-import type { Graph, Node } from "./graph.js";
-import type { Primitive } from "./primitive.js";
+import type { Graph, Node } from "../ir/graph.js";
+import type { Primitive } from "../prims/primitive.js";
 
 export class Unit {
   static readonly value = new Unit();

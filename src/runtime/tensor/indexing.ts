@@ -3,7 +3,7 @@
 // missing trailing indices keep their axes whole. The sub-block is a base offset plus strides,
 // so reading it and scattering a gradient into it are the same walk in opposite directions.
 import { formatValue } from "../format-value.js";
-import { PrimError } from "../primitive.js";
+import { PrimError } from "../host.js";
 import { SliceValue } from "../values.js";
 import { asTensor, formatShape, fromData, sameShape, shapeOf, sizeOf, strideOffsets, stridesOf, type Numeric, type Shape } from "./shape.js";
 

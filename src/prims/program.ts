@@ -1,9 +1,10 @@
 // Primitives that talk to the host: output, files, and the top-level bindings functions may read.
-import { formatValue } from "../format-value.js";
-import { definePrim, PrimError } from "../primitive.js";
-import { UNIT } from "../values.js";
-import { expectString } from "./check.js";
-import { parseCsv } from "./csv.js";
+import { formatValue } from "../runtime/format-value.js";
+import { constantResult, definePrim, type Primitive } from "./primitive.js";
+import { PrimError } from "../runtime/host.js";
+import { UNIT } from "../runtime/values.js";
+import { expectString } from "../runtime/check.js";
+import { parseCsv } from "../runtime/csv.js";
 
 export const print = definePrim({
   name: "print",
@@ -13,6 +14,7 @@ export const print = definePrim({
     host.print(args.map((v) => formatValue(v)).join(" "));
     return UNIT;
   },
+  ...constantResult,
 });
 
 /**
@@ -24,7 +26,7 @@ export const readCsv = definePrim({
   args: 1,
   effect: "io",
   impl: ([path], host) => {
-    const file = expectString("read_csv", path!);
+    const file = expectString("read_csv", path);
     if (host.readFile === undefined) {
       throw new PrimError("read_csv is not available: the host did not allow file access; pass `readFile` to compile");
     }
@@ -38,12 +40,19 @@ export const readCsv = definePrim({
     }
     return parseCsv(text, file);
   },
+  ...constantResult,
 });
 
-export const globalGet = definePrim({
+/**
+ * A top-level `let` read inside a function is a constant of it for differentiation; but it may hold
+ * a function, which the transformed world must hold transformed.
+ */
+export const globalGet: Primitive = definePrim({
   name: "global_get",
   args: 1,
-  impl: ([name], host) => host.readGlobal(expectString("global_get", name!)),
+  impl: ([name], host) => host.readGlobal(expectString("global_get", name)),
+  vjp: { augmented: (b, [name]) => ({ y: b.transformed(b(globalGet, name)), back: () => [] }) },
+  jvp: { augmented: (b, [name]) => ({ y: b.transformed(b(globalGet, name)), dy: null }) },
 });
 
 export const globalSet = definePrim({
@@ -51,7 +60,8 @@ export const globalSet = definePrim({
   args: 2,
   effect: "io",
   impl: ([name, value], host) => {
-    host.writeGlobal(expectString("global_set", name!), value!);
+    host.writeGlobal(expectString("global_set", name), value);
     return UNIT;
   },
+  ...constantResult,
 });

@@ -2,9 +2,9 @@
 // the structure of its primal — Num, Array, Tuple, Record — and is `()` for values with no
 // derivative (Bool, String, Unit, Function). A function's derivative lives in its environment,
 // never in its tangent.
-import { PrimError } from "../ir/primitive.js";
-import { formatShape } from "../ir/tensor/shape.js";
-import { EnvValue, isTuple, RecordValue, Tensor, aTypeName, UNIT, Unit, type Value } from "../ir/values.js";
+import { PrimError } from "./host.js";
+import { formatShape } from "./tensor/shape.js";
+import { EnvValue, isTuple, RecordValue, Tensor, aTypeName, UNIT, Unit, type Value } from "./values.js";
 
 /** The zero tangent of `v`. */
 export function zeroTangent(v: Value): Value {
