@@ -4,11 +4,11 @@
 // as a loop's is (loops.ts): the branch returns a tuple of the values its backpropagator reads,
 // and the backward pass, instead of calling a closure, switches on the same condition to a
 // branch that calls the lifted graph with them — a known graph, which the optimizer inlines.
-import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
+import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze } from "../ir/manager.js";
 import { makeTuple, switchPrim, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
-import { isPrimCall } from "./loops.js";
+import { branchCall, callOf, constValue } from "../ir/match.js";
 
 /** A call of a two-branch switch in J-world code, and the images of its branches. */
 export interface BranchSite {
@@ -44,18 +44,17 @@ export function liftBranch(site: BranchSite): Graph[] {
   if (arms === null) return [];
   const analysis = analyze([site.host, site.back]);
   const hostApplies = analysis.applies.get(site.host) ?? [];
-  const call = hostApplies.find((a) => {
-    const sw = a.inputs[0]!;
-    return a.inputs.length === 1 && sw.kind === "apply" && isPrimCall(sw, switchPrim) && names(sw.inputs[2], arms[0].image) && names(sw.inputs[3], arms[1].image);
-  });
-  if (call === undefined) return [];
-  const bp = hostApplies.find((a) => isPrimCall(a, tupleGet) && a.inputs[1] === call && a.inputs[2]!.kind === "constant" && a.inputs[2]!.value === 1);
+  const branch = hostApplies.map(branchCall).find((b) => b !== null && b.arms[0] === arms[0].image && b.arms[1] === arms[1].image);
+  if (branch === undefined || branch === null) return [];
+  const { call } = branch;
+  const bp = hostApplies.find((a) => callOf(a, tupleGet)?.inputs[1] === call && constValue(a.inputs[2]!) === 1);
   const consumer = bp === undefined ? undefined : (analysis.applies.get(site.back) ?? []).find((a) => a.inputs.length === 2 && a.inputs[0] === bp);
   // The closure must be called there and nowhere else, and each ◀ made only where its branch returns it.
   if (bp === undefined || consumer === undefined || (analysis.users.get(bp) ?? []).some(({ user }) => user !== consumer)) return [];
   const outputs = arms.map((arm) => {
     const out = arm.image.output;
-    return out?.kind === "apply" && out.graph === arm.image && isPrimCall(out, makeTuple) && out.inputs.length === 3 && names(out.inputs[2], arm.step) ? out : null;
+    const made = out === null ? null : callOf(out, makeTuple);
+    return made !== null && made.graph === arm.image && made.inputs.length === 3 && names(made.inputs[2], arm.step) ? made : null;
   });
   const elsewhere = (step: Graph): boolean => analysis.graphs.some((h) => (analysis.graphConstants.get(h) ?? []).includes(step) && !arms.some((a) => a.image === h));
   if (outputs.some((o) => o === null) || arms.some((a) => elsewhere(a.step))) return [];
@@ -77,8 +76,7 @@ export function liftBranch(site: BranchSite): Graph[] {
     caller.output = apply(caller, [constant(arm.step), s, ...saved.map((_, k) => applyPrim(caller, tupleGet, [bp, constant(k)], null))], null);
     return caller;
   });
-  const condition = (call.inputs[0] as Apply).inputs[1]!;
-  consumer.inputs = [applyPrim(site.back, switchPrim, [condition, constant(made[0]!), constant(made[1]!)], null)];
+  consumer.inputs = [applyPrim(site.back, switchPrim, [branch.cond, constant(made[0]!), constant(made[1]!)], null)];
   return made;
 }
 

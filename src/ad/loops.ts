@@ -11,9 +11,10 @@
 // backpropagator is lambda-lifted (liftSavedRecords): the record holds only the values it reads,
 // and the backward loop calls it as a known graph, which the optimizer then inlines — no closure
 // per iteration remains unless the loop body makes one.
-import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
+import { addParameter, apply, applyPrim, constant, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
+import { branchCall, callOf, constValue } from "../ir/match.js";
 import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
 import { envSet } from "../prims/sensitivity.js";
 import { EnvKey, EnvValue, UNIT } from "../runtime/values.js";
@@ -30,14 +31,9 @@ export interface LoopShape {
 /** The shape of `g` if it is a loop J can turn into two loops; null otherwise (J then treats it as any graph). */
 export function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
   if (!g.flags.loop) return null;
-  const call = g.output;
-  if (call?.kind !== "apply" || call.inputs.length !== 1 || call.graph !== g) return null;
-  const sw = call.inputs[0]!;
-  if (sw.kind !== "apply" || sw.graph !== g || !isPrimCall(sw, switchPrim)) return null;
-  const [, , yes, no] = sw.inputs;
-  if (!isConstantGraph(yes!) || !isConstantGraph(no!)) return null;
-  const body = yes.value;
-  const exit = no.value;
+  const branch = g.output === null ? null : branchCall(g.output);
+  if (branch === null || branch.call.graph !== g || branch.choice.graph !== g) return null;
+  const [body, exit] = branch.arms;
   if (!body.flags.branch || !exit.flags.branch) return null;
   const tail = tailCall(body, g);
   if (tail === null) return null;
@@ -55,15 +51,11 @@ export function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
   return { loop: g, body, exit, tail };
 }
 
-export function isPrimCall(a: Apply, p: unknown): boolean {
-  const callee = a.inputs[0]!;
-  return callee.kind === "constant" && callee.value === p;
-}
-
 /** `L(q…)` as the body's output, or as the last operand of a `seq` that is. */
 function tailCall(body: Graph, loop: Graph): Apply | null {
   let out = body.output;
-  if (out?.kind === "apply" && out.graph === body && isPrimCall(out, seq)) out = out.inputs[out.inputs.length - 1]!;
+  const ordered = out === null ? null : callOf(out, seq);
+  if (ordered !== null && ordered.graph === body) out = ordered.inputs[ordered.inputs.length - 1]!;
   if (out?.kind !== "apply" || out.graph !== body) return null;
   const callee = out.inputs[0]!;
   return callee.kind === "constant" && callee.value === loop && out.inputs.length - 1 === loop.parameters.length ? out : null;
@@ -141,11 +133,11 @@ export function liftSavedRecords(images: LoopImages): void {
   if (bodyImage === null || step === null) return;
   const analysis = analyze([images.forward, images.backward]);
   const push = (analysis.applies.get(bodyImage) ?? []).find(
-    (a) => isPrimCall(a, makeTuple) && a.inputs.length === 3 && a.inputs[1]!.kind === "constant" && a.inputs[1]!.value === step,
+    (a) => callOf(a, makeTuple) !== null && a.inputs.length === 3 && a.inputs[1]!.kind === "constant" && a.inputs[1].value === step,
   );
   const popApplies = analysis.applies.get(pop) ?? [];
-  const call = popApplies.find((a) => a.inputs[0]!.kind === "apply" && isPrimCall(a.inputs[0]!, tupleGet) && a.inputs[0]!.inputs[1] === images.backward.parameters[0]);
-  const rest = popApplies.find((a) => isPrimCall(a, tupleGet) && a.inputs[2]!.kind === "constant" && a.inputs[2]!.value === 1);
+  const call = popApplies.find((a) => callOf(a.inputs[0]!, tupleGet)?.inputs[1] === images.backward.parameters[0]);
+  const rest = popApplies.find((a) => callOf(a, tupleGet) !== null && constValue(a.inputs[2]!) === 1);
   const pushUsers = push === undefined ? [] : (analysis.users.get(push) ?? []);
   if (push === undefined || call === undefined || rest === undefined || pushUsers.length !== 1) return;
 

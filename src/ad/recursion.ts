@@ -17,7 +17,7 @@ import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, ty
 import { analyze, type Analysis } from "../ir/manager.js";
 import { makeTuple, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
-import { isPrimCall } from "./loops.js";
+import { callOf } from "../ir/match.js";
 
 /** Whether some call of `g`, by name, is in `g` or in a graph of `members` it reaches. */
 export function callsItself(g: Graph, members: readonly Graph[], analysis: Analysis): boolean {
@@ -81,7 +81,7 @@ export function liftRecursion(images: RecursionImages): void {
   const analysis = analyze([worker, call]);
   const out = worker.output;
   const returnsBack = (n: Node | undefined): boolean => n !== undefined && isConstantGraph(n) && n.value === back;
-  if (out?.kind !== "apply" || out.graph !== worker || !isPrimCall(out, makeTuple) || out.inputs.length !== 3 || !returnsBack(out.inputs[2])) return;
+  if (out?.kind !== "apply" || out.graph !== worker || callOf(out, makeTuple) === null || out.inputs.length !== 3 || !returnsBack(out.inputs[2])) return;
   // ◀f must be made there and nowhere else: each place that makes it would have to pass the record.
   const makers = analysis.graphs.filter((h) => (analysis.graphConstants.get(h) ?? []).includes(back));
   if (makers.length !== 1 || (analysis.applies.get(worker) ?? []).some((a) => a !== out && a.inputs.some(returnsBack))) return;

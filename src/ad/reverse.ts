@@ -12,7 +12,8 @@ import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
 import { PrimError } from "../runtime/host.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../prims/sensitivity.js";
-import { makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
+import { makeTuple, seq, tupleGet } from "../prims/structural.js";
+import { branchCall } from "../ir/match.js";
 import { EnvKey, EnvValue, isPrimitive } from "../runtime/values.js";
 import { holdBranch, liftBranch, type BranchSite } from "./branches.js";
 import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
@@ -245,12 +246,8 @@ class Unit {
 
   /** The branches `n` calls, when it is `switch(c, A, B)()` of two branch graphs of this unit that are no loop's parts. */
   private branchesCalled(n: Apply): readonly [Graph, Graph] | null {
-    const sw = n.inputs[0]!;
-    if (n.inputs.length !== 1 || sw.kind !== "apply" || sw.inputs.length !== 4) return null;
-    const [callee, , a, b] = sw.inputs;
-    if (callee!.kind !== "constant" || callee!.value !== switchPrim || !isConstantGraph(a!) || !isConstantGraph(b!)) return null;
-    const arms = [a.value, b.value] as const;
-    return arms.every((h) => h.flags.branch && this.graphs.has(h) && !this.loopOf.has(h)) ? arms : null;
+    const arms = branchCall(n)?.arms;
+    return arms !== undefined && arms.every((h) => h.flags.branch && this.graphs.has(h) && !this.loopOf.has(h)) ? arms : null;
   }
 
   private fillApplies(fg: Graph, order: readonly (Apply | Constant)[], skip: ReadonlySet<Node>): void {

@@ -7,13 +7,17 @@ import { evaluationOrder } from "../ir/order.js";
 import { isPrimitive, isTuple } from "../runtime/values.js";
 import type { Rewriter } from "./rewriter.js";
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-const idOf = (o: object): number => {
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = nextId++));
-  return id;
-};
+/** Numbers for constants compared by identity, given as they are first hashed: one numbering per cse. */
+type Ids = (o: object) => number;
+
+function numbering(): Ids {
+  const ids = new Map<object, number>();
+  return (o) => {
+    let id = ids.get(o);
+    if (id === undefined) ids.set(o, (id = ids.size + 1));
+    return id;
+  };
+}
 
 const bits = new Float64Array(1);
 const words = new Int32Array(bits.buffer);
@@ -24,7 +28,7 @@ function hashString(s: string, h: number): number {
 }
 
 /** A hash of what makes two inputs the same (sameInput); mixed into `h`. */
-function hashInput(n: Node, h: number): number {
+function hashInput(n: Node, h: number, idOf: Ids): number {
   let k: number;
   if (n.kind !== "constant") k = n.id;
   else {
@@ -74,6 +78,7 @@ function mergeable(a: Apply): boolean {
 
 /** `orderOf` may give an order computed earlier this round, if the graph has not changed since. */
 export function cse(analysis: Analysis, owned: ReadonlySet<unknown>, rw: Rewriter, orderOf = (g: Graph): readonly Apply[] => evaluationOrder(g, analysis)): void {
+  const idOf = numbering();
   for (const g of analysis.graphs) {
     if (!owned.has(g)) continue;
     // Applies by the hash of their inputs; those of one hash are compared input by input.
@@ -81,7 +86,7 @@ export function cse(analysis: Analysis, owned: ReadonlySet<unknown>, rw: Rewrite
     for (const a of orderOf(g)) {
       if (!mergeable(a)) continue;
       let h = a.inputs.length;
-      for (const input of a.inputs) h = hashInput(rw.current(input), h);
+      for (const input of a.inputs) h = hashInput(rw.current(input), h, idOf);
       const same = seen.get(h);
       const first = same?.find((b) => b.inputs.length === a.inputs.length && b.inputs.every((x, i) => sameInput(rw.current(x), rw.current(a.inputs[i]!))));
       if (first !== undefined) rw.replace(a, first);

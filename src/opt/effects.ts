@@ -4,13 +4,14 @@
 // when inlining), whether the program fails may not.
 import { isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
+import type { Round } from "./round.js";
 import type { Primitive } from "../prims/primitive.js";
 import { isPure, pureCallee } from "../ir/purity.js";
 import * as S from "../prims/scalar.js";
 import * as D from "../prims/sensitivity.js";
 import * as T from "../prims/structural.js";
 import { EnvValue, isTuple } from "../runtime/values.js";
-import { callOf, constValue, primOf } from "./match.js";
+import { callOf, constValue, primOf } from "../ir/match.js";
 
 /**
  * Uses that rewrites bypass — the structural ones, `add_sens` of a zero, `env_get` of another
@@ -38,7 +39,8 @@ const UNORDERED = new Set<Primitive>([D.zerosLikePrim, D.envSet]);
  * does all it does (a value and the record of how it was computed): then it acts within kept,
  * which is in order if nothing else acting stays.
  */
-export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: Apply, strict: boolean, analysis: Analysis): readonly Node[] | null {
+export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: Apply, round: Round): readonly Node[] | null {
+  const { analysis, strict } = round;
   // A use is a witness unless a rewrite can bypass it (BYPASSED); a seq is one for its
   // statements, and for its value as far as the seq itself is witnessed; so is a structure (it
   // may be the graph's output).
@@ -84,9 +86,9 @@ export function itemsKept(made: Apply, items: readonly Node[], kept: Node, at: A
     // What another graph computes was ordered there.
     if (isPure(n) || n.kind !== "apply" || n.graph !== made.graph) continue;
     const anyway = !strict && (sensitivities || takenElsewhere.has(n) || witnessed(n, 0));
-    if (anyway && !actsIn(n, analysis)) continue;
+    if (anyway && !actsIn(n, round)) continue;
     // What was evaluated before `at` is done: it matters no more where n is.
-    const rest = left(n, before === undefined ? (before = evaluatedBefore(at, analysis)) : before);
+    const rest = left(n, before === undefined ? (before = evaluatedBefore(at, round)) : before);
     if (!rest.acts && (!rest.fails || anyway)) continue;
     // In the program, a seq would change the uses J sees, so the order of the sums it writes.
     // In AD code, a failure that may happen elsewhere: rather keep the structure, which later
@@ -131,7 +133,7 @@ export interface Evaluated {
 const nothing: Evaluated = { has: () => false };
 
 /**
- * Where the walk of evaluatedBefore in one graph has been, kept per analysis (so per round).
+ * Where the walk of evaluatedBefore in one graph has been, kept for the round.
  * Rewrites ask at every seq and structure, in post-order, and replace the node they asked at:
  * most questions are about nodes the walk has entered already, and after a replacement the walk
  * goes back to where it entered the node replaced, not to the output.
@@ -148,7 +150,7 @@ interface Mark {
   readonly user: Mark | null;
   readonly next: number;
 }
-interface Walk {
+export interface Walk {
   readonly marks: Map<Node, Mark>;
   /** The nodes entered, in order: going back forgets the last ones. */
   readonly entered: Node[];
@@ -171,14 +173,13 @@ interface Walk {
   evaluated: number;
   entering: Node | null;
 }
-const walks = new WeakMap<Analysis, Map<Graph, Walk>>();
 
 /**
  * `old`, which `graph` used, has been replaced (rewriter.ts): what its walk saw from where it
  * entered `old` on no longer holds.
  */
-export function replacedIn(analysis: Analysis, graph: Graph, old: Node): void {
-  const w = walks.get(analysis)?.get(graph);
+export function replacedIn(round: Round, graph: Graph, old: Node): void {
+  const w = round.walks.get(graph);
   const mark = w?.marks.get(old);
   if (mark !== undefined && (w!.stale === null || mark.entry < w!.stale.entry)) w!.stale = mark;
 }
@@ -191,10 +192,9 @@ export function replacedIn(analysis: Analysis, graph: Graph, old: Node): void {
  * `env_set` evaluate, which rewrites bypass without asking. Nothing if unknown: `at` not
  * reached, or only past a bound. Valid until the graph changes.
  */
-export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Evaluated {
+export function evaluatedBefore(at: Apply, round: Round, bound = 4096): Evaluated {
   const graph = at.graph;
-  let byGraph = walks.get(analysis);
-  if (byGraph === undefined) walks.set(analysis, (byGraph = new Map()));
+  const byGraph = round.walks;
   let w = byGraph.get(graph);
   if (w === undefined) byGraph.set(graph, (w = start(graph, 0)));
   let mark = w.marks.get(at);
@@ -203,7 +203,7 @@ export function evaluatedBefore(at: Apply, analysis: Analysis, bound = 4096): Ev
     if (!goBack(w, graph)) byGraph.set(graph, (w = start(graph, w.version + 1)));
     mark = w.marks.get(at);
   }
-  if (mark === undefined && !walkTo(w, at, analysis, bound)) return nothing;
+  if (mark === undefined && !walkTo(w, at, round.analysis, bound)) return nothing;
   const cut = w.marks.get(at)!.cut;
   const walk = w;
   const version = w.version;
@@ -302,13 +302,9 @@ function isEnv(n: Node): boolean {
   return constValue(n) instanceof EnvValue || callOf(n, D.envSet) !== null;
 }
 
-/** Per analysis (so per round), whether evaluating each node may act: print, or call a function. */
-const actions = new WeakMap<Analysis, Map<Node, boolean>>();
-
 /** Whether `n` or what it computes in its own graph may act; memoized, without recursion. */
-function actsIn(n: Node, analysis: Analysis): boolean {
-  let memo = actions.get(analysis);
-  if (memo === undefined) actions.set(analysis, (memo = new Map()));
+function actsIn(n: Node, round: Round): boolean {
+  const memo = round.acting;
   const stack: Node[] = [n];
   while (stack.length > 0) {
     const m = stack[stack.length - 1]!;

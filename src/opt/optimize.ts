@@ -9,9 +9,11 @@ import { evaluationOrder } from "../ir/order.js";
 import { cse } from "./cse.js";
 import { inlinable, inlineCall } from "./inline.js";
 import { liftClosures } from "./lambda-lift.js";
-import { primOf } from "./match.js";
+import { calleeGraph, primOf } from "../ir/match.js";
 import { specializeCall } from "./specialize-args.js";
+import { applyRewrite } from "./pattern.js";
 import { Rewriter } from "./rewriter.js";
+import { Round } from "./round.js";
 import { byCallee, rewrites, type RewriteTable } from "./rewrites.js";
 import { gradientSpecialization } from "./specialize.js";
 import type { Session } from "../ad/session.js";
@@ -43,19 +45,21 @@ export interface OptimizeOptions {
 export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: OptimizeOptions): void {
   const maxRounds = options.maxRounds ?? 32;
   const inlineSize = options.inlineSize ?? 200;
+  const level = options.level ?? "unit";
   // The program keeps the closures J will see (see rewrites.ts).
-  const liftsClosures = (options.level ?? "unit") === "unit" && inlineSize > 0;
-  const active = byCallee([...rewrites(options.level ?? "unit"), ...(options.specialize ?? true ? [gradientSpecialization(options.session)] : [])]);
+  const liftsClosures = level === "unit" && inlineSize > 0;
+  const active = byCallee([...rewrites(level), ...(options.specialize ?? true ? [gradientSpecialization(options.session)] : [])]);
   // The first round walks everything reachable. Graphs it finds that are not owned and do not
   // close over owned nodes cannot change while this runs: later rounds copy what the first
   // learned about them instead of walking them again, and inlining reads them from it.
   let sealed: Sealed | undefined;
-  for (let round = 0; round < maxRounds; round++) {
+  for (let rounds = 0; rounds < maxRounds; rounds++) {
     const analysis = analyze(roots, sealed);
     if (sealed === undefined) sealed = { graphs: sealedGraphs(analysis, roots, owned), from: analysis };
     const { graphs: settled, from: first } = sealed;
     const about = (g: Graph): Analysis => (settled.has(g) ? first : analysis);
-    const rw = new Rewriter(analysis, options.session.captures);
+    const round = new Round(analysis, level === "program");
+    const rw = new Rewriter(round, options.session.captures);
     // Applies made from now on are the round's own: their uses are not in the analysis.
     const made = { from: idMark(), tracked: new Set<Apply>() };
     const context = { recursive: recursionTest(analysis), references: references(analysis), roots, owned, session: options.session };
@@ -67,7 +71,7 @@ export function optimize(roots: readonly Graph[], owned: Set<Graph>, options: Op
       orders.set(g, order);
       for (const a of order) {
         if (rw.current(a) !== a) continue;
-        const better = firstRewrite(a, analysis, active);
+        const better = firstRewrite(a, round, active);
         if (better !== null) {
           trackNew(better, made, rw);
           rw.replace(a, better);
@@ -104,9 +108,9 @@ function trackNew(n: Node, made: { readonly from: number; readonly tracked: Set<
   }
 }
 
-function firstRewrite(a: Apply, analysis: Analysis, active: RewriteTable): Node | null {
+function firstRewrite(a: Apply, round: Round, active: RewriteTable): Node | null {
   for (const r of active.get(primOf(a.inputs[0]!)) ?? []) {
-    const better = r(a, analysis);
+    const better = applyRewrite(r, a, round);
     if (better !== null && better !== a) return better;
   }
   return null;
@@ -117,10 +121,6 @@ function sealedGraphs(analysis: Analysis, roots: readonly Graph[], owned: Readon
   return new Set(analysis.graphs.filter((g) => !owned.has(g) && !roots.includes(g) && !(analysis.freeVariables.get(g) ?? []).some(ownedNode)));
 }
 
-function calleeGraph(a: Apply): Graph | null {
-  const callee = a.inputs[0]!;
-  return callee.kind === "constant" && isGraph(callee.value) ? callee.value : null;
-}
 
 /** How many constants name each graph; counted when first asked, as most rounds never ask. */
 function references(analysis: Analysis): (g: Graph) => number {

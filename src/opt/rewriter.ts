@@ -3,8 +3,8 @@
 // and are kept current as the round rewrites, so a round never sees a stale use.
 import type { Captures } from "../ir/captures.js";
 import type { Apply, Graph, Node } from "../ir/graph.js";
-import type { Analysis } from "../ir/manager.js";
 import { replacedIn } from "./effects.js";
+import type { Round } from "./round.js";
 
 interface Use {
   readonly user: Apply;
@@ -21,11 +21,11 @@ export class Rewriter {
   changed = false;
 
   constructor(
-    readonly analysis: Analysis,
+    readonly round: Round,
     /** What the copies inlining makes capture in place of the originals' nodes (see ir/captures.ts). */
     readonly captures: Captures,
   ) {
-    for (const g of analysis.graphs) if (g.output !== null) this.outputOf(g.output).push(g);
+    for (const g of round.analysis.graphs) if (g.output !== null) this.outputOf(g.output).push(g);
   }
 
   private outputOf(n: Node): Graph[] {
@@ -44,7 +44,7 @@ export class Rewriter {
   /** The uses of `n`, copied from the analysis the first time they change. */
   private usesOf(n: Node): Use[] {
     let list = this.users.get(n);
-    if (list === undefined) this.users.set(n, (list = [...(this.analysis.users.get(n) ?? [])]));
+    if (list === undefined) this.users.set(n, (list = [...(this.round.analysis.users.get(n) ?? [])]));
     return list;
   }
 
@@ -59,16 +59,16 @@ export class Rewriter {
     this.changed = true;
     this.captures.noteReplaced(old, by);
     this.replaced.set(old, by);
-    const moved = this.users.get(old) ?? this.analysis.users.get(old) ?? [];
+    const moved = this.users.get(old) ?? this.round.analysis.users.get(old) ?? [];
     const list = this.usesOf(by);
     if (old.kind !== "constant") {
       this.touched.add(old.graph);
-      replacedIn(this.analysis, old.graph, old);
+      replacedIn(this.round, old.graph, old);
     }
     for (const use of moved) {
       if (use.user.inputs[use.index] !== old) continue;
       this.touched.add(use.user.graph);
-      replacedIn(this.analysis, use.user.graph, old);
+      replacedIn(this.round, use.user.graph, old);
       use.user.inputs[use.index] = by;
       list.push(use);
     }
@@ -78,7 +78,7 @@ export class Rewriter {
       if (g.output !== old) continue;
       g.output = by;
       this.touched.add(g);
-      replacedIn(this.analysis, g, old);
+      replacedIn(this.round, g, old);
     }
     this.outputOf(by).push(...graphs);
     this.outputs.set(old, []);

@@ -2,45 +2,43 @@
 // becomes a constant: f's gradient graph, built now and optimized. J and the inliner can then
 // see through it, so `grad(grad(f))` and functions that call `grad(f)` need no run-time
 // transform, and the gradient of straight-line code is straight-line code.
-import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
-import { PrimError } from "../runtime/host.js";
 import { argnumsOf, grad, valueAndGrad } from "../ad/builtins.js";
+import { gradientGraph, type GradientSpec } from "../ad/gradient-graph.js";
 import type { Session } from "../ad/session.js";
-import { constant, isConstantGraph, isGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { constant, type Apply, type Graph, type Node } from "../ir/graph.js";
 import type { Analysis } from "../ir/manager.js";
+import { callOf, constValue, primOf } from "../ir/match.js";
 import { makeTuple } from "../prims/structural.js";
-import { isPrimitive, type Value } from "../runtime/values.js";
-import type { Rewrite } from "./rewrites.js";
-
-function constantOf(n: Node): Value | undefined {
-  return n.kind === "constant" && !isGraph(n.value) ? n.value : undefined;
-}
+import { PrimError } from "../runtime/host.js";
+import type { Value } from "../runtime/values.js";
+import { call, graphConstant, matches, rest, rewrite, type Rewrite } from "./pattern.js";
 
 /** The argument numbers of `grad(f, spec)`, when `spec` is absent, a constant, or a tuple of constants. */
 function argnums(spec: Node | undefined, arity: number, kind: string): Pick<GradientSpec, "nums" | "single"> | null {
   let value: Value | undefined;
+  const tuple = spec === undefined ? null : callOf(spec, makeTuple);
   if (spec === undefined) value = undefined;
-  else if (spec.kind === "apply" && spec.inputs[0]!.kind === "constant" && spec.inputs[0]!.value === makeTuple) {
-    const ks = spec.inputs.slice(1).map(constantOf);
+  else if (tuple !== null) {
+    const ks = tuple.inputs.slice(1).map(constValue);
     if (ks.some((k) => k === undefined)) return null;
     value = ks as Value[];
   } else {
-    value = constantOf(spec);
+    value = constValue(spec);
     if (value === undefined) return null;
   }
   const nums = argnumsOf(kind, value, arity);
   return typeof nums === "string" ? null : nums;
 }
 
-/** `grad(@f, …)` with f a graph that closes over nothing: what this pass rewrites. */
-function candidate(a: Apply, analysis: Analysis): { kind: GradientSpec["kind"]; f: Graph } | null {
-  const callee = a.inputs[0]!;
-  if (callee.kind !== "constant" || isGraph(callee.value) || !isPrimitive(callee.value)) return null;
-  const kind: GradientSpec["kind"] | null = callee.value === grad ? "grad" : callee.value === valueAndGrad ? "value_and_grad" : null;
-  const f = a.inputs[1];
-  if (kind === null || f === undefined || a.inputs.length > 3 || !isConstantGraph(f)) return null;
-  if ((analysis.freeVariables.get(f.value)?.length ?? 0) > 0 || f.value.output === null) return null;
-  return { kind, f: f.value };
+/** `grad(@f, …)`, `value_and_grad(@f, …)`: what this pass rewrites, when f closes over nothing. */
+const gradientOfGraph = call([grad, valueAndGrad], graphConstant("f"), rest("spec"));
+
+function closedGradient(a: Apply, analysis: Analysis): { kind: GradientSpec["kind"]; f: Graph } | null {
+  const bound = matches(gradientOfGraph, a);
+  if (bound === null || bound.spec.length > 1) return null;
+  const { f } = bound;
+  if ((analysis.freeVariables.get(f)?.length ?? 0) > 0 || f.output === null) return null;
+  return { kind: primOf(a.inputs[0]!) === grad ? "grad" : "value_and_grad", f };
 }
 
 /** Whether f (and what it calls) has no gradient left to build, so that its J is final. */
@@ -49,7 +47,7 @@ function settled(f: Graph, analysis: Analysis): boolean {
   const stack = [f];
   while (stack.length > 0) {
     const g = stack.pop()!;
-    if ((analysis.applies.get(g) ?? []).some((a) => candidate(a, analysis) !== null)) return false;
+    if ((analysis.applies.get(g) ?? []).some((a) => closedGradient(a, analysis) !== null)) return false;
     for (const h of analysis.graphConstants.get(g) ?? []) {
       if (!seen.has(h)) {
         seen.add(h);
@@ -60,14 +58,16 @@ function settled(f: Graph, analysis: Analysis): boolean {
   return true;
 }
 
-/** As a rewrite (rewrites.ts): it looks at calls of `grad` and `value_and_grad`. */
+/**
+ * As a rewrite (rewrites.ts). The optimized gradient graphs are built once per function and
+ * argument numbers, and kept in the session.
+ */
 export function gradientSpecialization(session: Session): Rewrite {
-  return { on: [grad, valueAndGrad], rewrite: (a, analysis) => specializeGradient(session, a, analysis) };
+  return rewrite(gradientOfGraph, (_, a, round) => specializeGradient(session, a, round.analysis));
 }
 
-/** The optimized gradient graphs are built once per function and argument numbers, and kept in the session. */
 function specializeGradient(session: Session, a: Apply, analysis: Analysis): Node | null {
-  const c = candidate(a, analysis);
+  const c = closedGradient(a, analysis);
   if (c === null || !settled(c.f, analysis)) return null;
   const { kind, f } = c;
   const nums = argnums(a.inputs[2], f.parameters.length, kind);

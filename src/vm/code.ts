@@ -1,12 +1,12 @@
-// What the VM runs: one linearized Code per Graph, built on first use and cached for the life of
-// the graph (graphs are not mutated once they run). The analysis a graph was linearized with is
+// What the VM runs: one linearized Code per Graph, built on first use and kept by the machine for
+// the life of the graph (graphs are not mutated once they run). The analysis a graph was linearized with is
 // shared by every graph reachable from it, so a program is analyzed once, not once per function;
 // graphs made later (by `grad`, or a new REPL input) get an analysis of their own.
 import type { Span } from "../lang/ast.js";
 import { isConstantGraph, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import type { Primitive } from "../prims/primitive.js";
-import type { Value } from "../runtime/values.js";
+import { Closure, type Value } from "../runtime/values.js";
 import { linearize } from "./linearize.js";
 
 export interface Code {
@@ -42,27 +42,38 @@ export interface GraphInfo {
   readonly outputs: ReadonlySet<Node>;
 }
 
-const infos = new WeakMap<Graph, GraphInfo>();
-const codes = new WeakMap<Graph, Code>();
+/** The Code of each graph a machine has run, and the one closure of each graph without free variables. */
+export class Codes {
+  private readonly infos = new WeakMap<Graph, GraphInfo>();
+  private readonly codes = new WeakMap<Graph, Code>();
+  private readonly closures = new WeakMap<Graph, Closure>();
 
-function infoFor(graph: Graph): GraphInfo {
-  const known = infos.get(graph);
-  if (known !== undefined) return known;
-  const analysis = analyze([graph]);
-  const outputs = new Set<Node>();
-  for (const g of analysis.graphs) if (g.output !== null) outputs.add(g.output);
-  const info: GraphInfo = { analysis, refs: countReferences(analysis), outputs };
-  for (const g of analysis.graphs) if (!infos.has(g)) infos.set(g, info);
-  return info;
-}
-
-export function codeFor(graph: Graph): Code {
-  let code = codes.get(graph);
-  if (code === undefined) {
-    code = linearize(graph, infoFor(graph));
-    codes.set(graph, code);
+  codeFor(graph: Graph): Code {
+    let code = this.codes.get(graph);
+    if (code === undefined) {
+      code = linearize(graph, this.infoFor(graph), (g) => this.plainClosure(g));
+      this.codes.set(graph, code);
+    }
+    return code;
   }
-  return code;
+
+  /** The one function value of a graph without free variables (the caller knows it has none). */
+  plainClosure(graph: Graph): Closure {
+    let c = this.closures.get(graph);
+    if (c === undefined) this.closures.set(graph, (c = new Closure(graph, [])));
+    return c;
+  }
+
+  private infoFor(graph: Graph): GraphInfo {
+    const known = this.infos.get(graph);
+    if (known !== undefined) return known;
+    const analysis = analyze([graph]);
+    const outputs = new Set<Node>();
+    for (const g of analysis.graphs) if (g.output !== null) outputs.add(g.output);
+    const info: GraphInfo = { analysis, refs: countReferences(analysis), outputs };
+    for (const g of analysis.graphs) if (!this.infos.has(g)) this.infos.set(g, info);
+    return info;
+  }
 }
 
 function countReferences(analysis: Analysis): Map<Graph, number> {

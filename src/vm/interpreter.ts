@@ -79,7 +79,7 @@ export abstract class Interpreter implements HostContext {
   abstract call(fn: Value, args: Value[]): Value;
   abstract readGlobal(name: string): Value;
   abstract writeGlobal(name: string, value: Value): void;
-  protected abstract codeFor(graph: Graph): Code;
+  abstract codeFor(graph: Graph): Code;
 
   protected dispatch(entry: number): Value {
     const stack = this.stack;

@@ -7,7 +7,8 @@ import type { Span } from "../lang/ast.js";
 import { isConstantGraph, isGraph, outputOf, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
 import type { Primitive } from "../prims/primitive.js";
 import * as S from "../prims/scalar.js";
-import { seq, switchPrim } from "../prims/structural.js";
+import { seq } from "../prims/structural.js";
+import { branchCall } from "../ir/match.js";
 import { Closure, isPrimitive } from "../runtime/values.js";
 import { Assembler } from "./assembler.js";
 import type { Code, GraphInfo } from "./code.js";
@@ -19,17 +20,9 @@ const FAST_BINARY = new Map<Primitive, Op>([
   [S.lt, Op.Lt], [S.le, Op.Le], [S.gt, Op.Gt], [S.ge, Op.Ge], [S.eq, Op.Eq], [S.ne, Op.Ne],
 ]);
 
-const plainClosures = new WeakMap<Graph, Closure>();
-
-/** The one function value of a graph without free variables (the caller knows it has none). */
-export function plainClosure(graph: Graph): Closure {
-  let c = plainClosures.get(graph);
-  if (c === undefined) plainClosures.set(graph, (c = new Closure(graph, [])));
-  return c;
-}
-
-export function linearize(graph: Graph, info: GraphInfo): Code {
-  return new Linearizer(graph, info).run();
+/** `plainClosure` gives the one function value of a graph without free variables (see Codes). */
+export function linearize(graph: Graph, info: GraphInfo, plainClosure: (g: Graph) => Closure): Code {
+  return new Linearizer(graph, info, plainClosure).run();
 }
 
 /** How an Apply is compiled, decided once per node. */
@@ -85,6 +78,7 @@ class Linearizer {
   constructor(
     private readonly graph: Graph,
     private readonly info: GraphInfo,
+    private readonly plainClosure: (g: Graph) => Closure,
   ) {
     graph.parameters.forEach((p, i) => this.slotOf.set(p, i));
     const env = this.fv(graph);
@@ -130,7 +124,7 @@ class Linearizer {
     if (node.kind === "constant") {
       const v = node.value;
       if (!isGraph(v)) this.slotOf.set(node, this.asm.constant(v));
-      else if (this.fv(v).length === 0) this.slotOf.set(node, this.asm.constant(plainClosure(v)));
+      else if (this.fv(v).length === 0) this.slotOf.set(node, this.asm.constant(this.plainClosure(v)));
       else if (v === this.graph) this.slotOf.set(node, this.asm.self());
       else this.expand(node, this.fv(v));
       return;
@@ -313,12 +307,11 @@ class Linearizer {
 
   /** `switch(c, Const(A), Const(B))()` where A and B are nullary and this is their only use. */
   private branchShape(n: Apply): Shape | null {
-    const sw = n.inputs[0]!;
-    if (n.inputs.length !== 1 || sw.kind !== "apply" || sw.graph !== n.graph || sw.inputs.length !== 4) return null;
-    const [f, cond, yes, no] = sw.inputs as [Node, Node, Node, Node];
-    if (f.kind !== "constant" || f.value !== switchPrim || this.uses(sw) !== 1) return null;
+    const branch = branchCall(n);
+    if (branch === null || branch.choice.graph !== n.graph || this.uses(branch.choice) !== 1) return null;
+    const [, , yes, no] = branch.choice.inputs as [Node, Node, Node, Node];
     if (!this.inlinable(yes) || !this.inlinable(no) || yes.value === no.value) return null;
-    return { kind: "branch", cond, yes: yes.value, no: no.value, loc: sw.loc ?? n.loc };
+    return { kind: "branch", cond: branch.cond, yes: yes.value, no: no.value, loc: branch.choice.loc ?? n.loc };
   }
 
   private inlinable(c: Node): c is Constant & { value: Graph } {

@@ -4,12 +4,11 @@ import { Session } from "../ad/session.js";
 import type { Graph } from "../ir/graph.js";
 import { PrimError } from "../runtime/host.js";
 import { Closure, isPrimitive, aTypeName, type Value } from "../runtime/values.js";
-import { codeFor, type Code } from "./code.js";
+import { Codes, type Code } from "./code.js";
 import { arityMessage } from "../runtime/check.js";
 import { runtimeError } from "./errors.js";
 import { enterClosure } from "./frames.js";
 import { callPrimitive, Interpreter } from "./interpreter.js";
-import { plainClosure } from "./linearize.js";
 
 export interface MachineOptions {
   print: (line: string) => void;
@@ -31,6 +30,7 @@ export class Machine extends Interpreter {
   private readonly output: (line: string) => void;
   readonly readFile?: (path: string) => string;
   readonly session: Session;
+  private readonly codes = new Codes();
 
   constructor(options: MachineOptions) {
     super(options.maxSteps ?? Infinity, options.maxDepth ?? 10_000_000, (options.maxMemoryMB ?? Infinity) * 2 ** 20);
@@ -55,7 +55,7 @@ export class Machine extends Interpreter {
 
   /** Runs a graph without free variables: a module's main or a top-level def. */
   run(graph: Graph, args: Value[]): Value {
-    return this.guard(() => this.execute(this.entryCode(graph), plainClosure(graph), args));
+    return this.guard(() => this.execute(this.entryCode(graph), this.codes.plainClosure(graph), args));
   }
 
   /**
@@ -63,7 +63,7 @@ export class Machine extends Interpreter {
    * closure are looked up on its first call only.
    */
   runner(graph: Graph): (args: Value[]) => Value {
-    const closure = plainClosure(graph);
+    const closure = this.codes.plainClosure(graph);
     let code: Code | null = null;
     return (args) => this.guard(() => this.execute((code ??= this.entryCode(graph)), closure, args));
   }
@@ -112,7 +112,8 @@ export class Machine extends Interpreter {
     return this.dispatch(entry);
   }
 
-  protected codeFor(graph: Graph): Code {
-    return codeFor(graph);
+  /** The Code of a graph, linearized on its first run. */
+  codeFor(graph: Graph): Code {
+    return this.codes.codeFor(graph);
   }
 }

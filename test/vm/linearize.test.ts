@@ -3,7 +3,8 @@ import { constant, type Graph, type Parameter } from "../../src/ir/graph.js";
 import { print } from "../../src/prims/program.js";
 import { seq, switchPrim } from "../../src/prims/structural.js";
 import type { Value } from "../../src/runtime/values.js";
-import { codeFor, Machine, type Code } from "../../src/vm/index.js";
+import { Codes, type Code } from "../../src/vm/code.js";
+import { Machine } from "../../src/vm/index.js";
 import { Op } from "../../src/vm/interpreter.js";
 import { add, call, depthFn, eq, fn, ifElse, k, lt, mul, prim, sub, sumLoop } from "./build.js";
 
@@ -22,6 +23,9 @@ function opcodes(code: Code): Op[] {
   }
   return out;
 }
+
+const codes = new Codes();
+const codeFor = (g: Graph): Code => codes.codeFor(g);
 
 const run = (g: Graph, args: Value[], lines: string[] = []) =>
   new Machine({ print: (line) => lines.push(line) }).run(g, args);
