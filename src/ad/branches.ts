@@ -1,17 +1,100 @@
 // Reverse mode for `if`. J of `switch(c, A, B)()` runs A▶ or B▶, which returns its value and its
-// backpropagator as a closure; in a loop body that is a closure per iteration, held in the
-// iteration's record. Once the unit is optimized, each branch's backpropagator is lambda-lifted
-// as a loop's is (loops.ts): the branch returns a tuple of the values its backpropagator reads,
-// and the backward pass, instead of calling a closure, switches on the same condition to a
-// branch that calls the lifted graph with them — a known graph, which the optimizer inlines.
-import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Graph, type Node, type Parameter } from "../ir/graph.js";
-import { analyze } from "../ir/manager.js";
+// backpropagator as a closure. Two things make that cheap, when both arms are this `if`'s alone
+// (as lowering makes them):
+//
+// - Flat sensitivities. An arm's backpropagator hands back the sensitivities of what the arm
+//   closes over. As environments, the caller would pass them to `switch`'s backpropagator and
+//   read each free variable out of the one it gets; instead each arm returns a flat tuple over
+//   the free variables of both arms (zeros for those it does not read), and the caller adds the
+//   items to their sensitivities directly: no environment is built, and the optimizer sees tuples.
+// - Lifting. In a loop body, the closure would be one per iteration, held in its record. Once the
+//   unit is optimized, each arm's backpropagator is lambda-lifted as a loop's is (loops.ts): the
+//   arm returns a tuple of the values its backpropagator reads, and the backward pass, instead of
+//   calling a closure, switches on the same condition to a branch that calls the lifted graph
+//   with them — a known graph, which the optimizer inlines.
+import { addParameter, apply, applyPrim, constant, isConstantGraph, newGraph, type Apply, type Graph, type Node, type Parameter } from "../ir/graph.js";
+import { analyze, type Analysis } from "../ir/manager.js";
 import { makeTuple, switchPrim, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { branchCall, callOf, constValue } from "../ir/match.js";
+import type { Construct, Core, Order, Passage, Sweep } from "./construct.js";
+
+/** The `if`s of a unit whose arms are theirs alone: differentiated with flat sensitivities, and lifted. */
+export class Branches implements Construct {
+  /** For each arm of such an `if`: the free variables of both arms, whose sensitivities its backpropagator returns. */
+  private readonly flatArms = new Map<Graph, readonly Node[]>();
+  /** For each call of such an `if`: its arms, and the nodes the items of its backpropagator's result are the sensitivities of. */
+  private readonly calls = new Map<Apply, { readonly arms: readonly [Graph, Graph]; readonly into: readonly Node[] }>();
+  /** The graph that calls each arm: a closed one is filled after it. */
+  readonly hosts = new Map<Graph, Graph>();
+  /** Each arm's image and backpropagator, once filled. */
+  private readonly filledArms = new Map<Graph, Arm>();
+  /** The calls a backward sweep has passed: those whose backpropagator is called, and can be lifted. */
+  private readonly passed = new Set<Apply>();
+  private readonly sites: BranchSite[] = [];
+
+  /** `loopParts`: the bodies and exits of loops, whose `if` loops.ts differentiates. */
+  constructor(members: readonly Graph[], analysis: Analysis, loopParts: ReadonlySet<Graph>) {
+    const callers = new Map<Graph, Apply[]>();
+    const found: [Apply, readonly [Graph, Graph]][] = [];
+    for (const g of members) {
+      for (const n of analysis.applies.get(g) ?? []) {
+        const arms = branchCall(n)?.arms;
+        if (arms === undefined || !arms.every((h) => h.flags.branch && members.includes(h) && !loopParts.has(h))) continue;
+        found.push([n, arms]);
+        for (const arm of arms) callers.set(arm, [...(callers.get(arm) ?? []), n]);
+      }
+    }
+    for (const [n, arms] of found) {
+      if (arms.some((arm) => callers.get(arm)!.length !== 1)) continue;
+      const into = [...new Set(arms.flatMap((arm) => analysis.freeVariables.get(arm) ?? []))].sort((a, b) => a.id - b.id);
+      this.calls.set(n, { arms, into });
+      for (const arm of arms) {
+        this.flatArms.set(arm, into);
+        this.hosts.set(arm, n.graph);
+      }
+    }
+  }
+
+  sweep(g: Graph): Sweep | undefined {
+    const flat = this.flatArms.get(g);
+    return flat === undefined ? undefined : { flat };
+  }
+
+  passage(n: Apply): Passage | undefined {
+    const call = this.calls.get(n);
+    if (call !== undefined) this.passed.add(n);
+    return call;
+  }
+
+  /** An arm's image and backpropagator are recorded; a host's `if`s become sites to lift (users first, as the sweep met them). */
+  filled(g: Graph, image: Graph, back: Graph, order: Order, core: Core): void {
+    if (this.flatArms.has(g)) this.filledArms.set(g, { image, step: back });
+    for (let k = order.length - 1; k >= 0; k--) {
+      const n = order[k]!;
+      const call = n.kind === "apply" && this.passed.has(n) ? this.calls.get(n) : undefined;
+      if (call === undefined) continue;
+      const site: BranchSite = {
+        host: image,
+        back,
+        arms: () => {
+          const [a, b] = call.arms.map((arm) => this.filledArms.get(arm));
+          return a === undefined || b === undefined ? null : [a, b];
+        },
+      };
+      this.sites.push(site);
+      core.lift(() => liftBranch(site));
+    }
+  }
+
+  /** Keeps the optimizer from copying what liftBranch rewrites, until it has. */
+  hold(): void {
+    for (const site of this.sites) for (const g of graphsOf(site)) g.flags.opaque = true;
+  }
+}
 
 /** A call of a two-branch switch in J-world code, and the images of its branches. */
-export interface BranchSite {
+interface BranchSite {
   /** The graph that makes the call, and its backpropagator, where the branch's is called. */
   readonly host: Graph;
   readonly back: Graph;
@@ -28,17 +111,12 @@ function graphsOf(site: BranchSite): Graph[] {
   return [site.host, site.back, ...(site.arms() ?? []).flatMap((a) => [a.image, a.step])];
 }
 
-/** Keeps the optimizer from copying what liftBranch rewrites, until it has. */
-export function holdBranch(site: BranchSite): void {
-  for (const g of graphsOf(site)) g.flags.opaque = true;
-}
-
 /**
  * Replaces the backpropagator closure each branch returns by a tuple of what it reads, and the
  * call of that closure by a switch to calls of the lifted graphs. Returns the graphs it made;
  * leaves everything as it was when the optimizer has changed the shape it looks for.
  */
-export function liftBranch(site: BranchSite): Graph[] {
+function liftBranch(site: BranchSite): Graph[] {
   const arms = site.arms();
   for (const g of graphsOf(site)) g.flags.opaque = false;
   if (arms === null) return [];

@@ -18,9 +18,10 @@ import { branchCall, callOf, constValue } from "../ir/match.js";
 import { isUnit, makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
 import { envSet } from "../prims/sensitivity.js";
 import { EnvKey, EnvValue, UNIT } from "../runtime/values.js";
+import type { Construct, Core, Order } from "./construct.js";
 
 /** A loop graph as the lowering builds it, recognized before J transforms it. */
-export interface LoopShape {
+interface LoopShape {
   readonly loop: Graph;
   readonly body: Graph;
   readonly exit: Graph;
@@ -29,7 +30,7 @@ export interface LoopShape {
 }
 
 /** The shape of `g` if it is a loop J can turn into two loops; null otherwise (J then treats it as any graph). */
-export function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
+function loopShape(g: Graph, analysis: Analysis): LoopShape | null {
   if (!g.flags.loop) return null;
   const branch = g.output === null ? null : branchCall(g.output);
   if (branch === null || branch.call.graph !== g || branch.choice.graph !== g) return null;
@@ -62,7 +63,7 @@ function tailCall(body: Graph, loop: Graph): Apply | null {
 }
 
 /** The J-world graphs of one loop, kept so that the saved records can be lifted once optimized. */
-export interface LoopImages {
+interface LoopImages {
   /** L▶(p…) = (out, ◀L): what callers of L call. */
   readonly entry: Graph;
   /** L▶loop(p…, saved): the forward loop. */
@@ -82,7 +83,7 @@ export interface LoopImages {
 }
 
 /** The graphs around the forward loop: the entry that starts it and the backward loop. */
-export function loopImages(shape: LoopShape, fvs: readonly Node[], forward: Graph, saved: Parameter): LoopImages {
+function loopImages(shape: LoopShape, fvs: readonly Node[], forward: Graph, saved: Parameter): LoopImages {
   const { loop } = shape;
   const entry = newGraph(`${loop.name}▶`, loop.loc);
   const params = loop.parameters.map((p) => addParameter(entry, p.name, p.loc));
@@ -117,17 +118,95 @@ function liftedGraphs(images: LoopImages): Graph[] {
   return [images.forward, images.backward, images.pop, ...(images.bodyImage === null ? [] : [images.bodyImage]), ...(images.step === null ? [] : [images.step])];
 }
 
-export function holdForLifting(images: LoopImages): void {
-  for (const g of liftedGraphs(images)) g.flags.opaque = true;
+
+/** The loops of a unit, each a loop graph L with its body B and exit E, which J fills as two loops. */
+export class Loops implements Construct {
+  /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
+  private readonly of = new Map<Graph, { readonly shape: LoopShape; readonly images: LoopImages }>();
+  /** The images of every loop, outer ones first. */
+  private readonly all: LoopImages[] = [];
+  private readonly shapes = new Map<Graph, LoopShape>();
+
+  constructor(members: readonly Graph[], analysis: Analysis) {
+    for (const g of members) {
+      const shape = loopShape(g, analysis);
+      if (shape !== null && members.includes(shape.body) && members.includes(shape.exit)) this.shapes.set(g, shape);
+    }
+  }
+
+  /** The bodies and exits of the loops: their `if` is the loop's, not one branches.ts differentiates. */
+  parts(): ReadonlySet<Graph> {
+    return new Set([...this.shapes.values()].flatMap((s) => [s.body, s.exit]));
+  }
+
+  /** For L, the forward loop `L▶loop(p…, saved)` and what is around it; callers call the entry `L▶`. */
+  image(g: Graph, core: Core): Graph | undefined {
+    const shape = this.shapes.get(g);
+    if (shape === undefined) return undefined;
+    const forward = newGraph(`${g.name}▶loop`, g.loc, { loop: true });
+    for (const p of g.parameters) core.map(p, addParameter(forward, p.name, p.loc));
+    const images = loopImages(shape, core.analysis.freeVariables.get(g) ?? [], forward, addParameter(forward, "saved", null));
+    for (const h of [shape.loop, shape.body, shape.exit]) this.of.set(h, { shape, images });
+    this.all.push(images);
+    core.made(forward, ...images.made);
+    return images.entry;
+  }
+
+  /**
+   * The loop's three graphs: L's image is the forward loop, which runs B▶ or E▶; B▶ pushes its
+   * backpropagator and tail-calls the forward loop; E▶ returns `(out, ◀E, saved)`. ◀B maps one
+   * iteration's r to the one before it; ◀E starts the backward loop from the exit's d.
+   */
+  fill(g: Graph, order: Order, core: Core): boolean {
+    const loop = this.of.get(g);
+    if (loop === undefined) return false;
+    const { shape, images } = loop;
+    if (g === shape.loop) {
+      const call = g.output as Apply;
+      core.forward(images.forward, order, new Set([call]));
+      images.forward.output = apply(images.forward, [core.j(call.inputs[0]!, 0)], g.loc);
+      return true;
+    }
+    const image = core.imageOf(g);
+    // One iteration's result has the type of its argument r, flat: no environment to rebuild per iteration.
+    const fvs = core.analysis.freeVariables.get(shape.loop) ?? [];
+    const flat = [...fvs, ...shape.loop.parameters];
+    const out = g.output!;
+    if (g === shape.exit) {
+      core.forward(image, order, new Set());
+      const back = core.backward(g, order, { flat });
+      image.output = applyPrim(image, makeTuple, [core.j(out), constant(back), images.saved], g.loc);
+      return true;
+    }
+    const { tail } = shape;
+    core.forward(image, order, new Set([tail, out]));
+    // Before the backpropagator is built: the branches in the body are to be lifted first.
+    core.lift(() => {
+      liftSavedRecords(images);
+      return [];
+    });
+    const step = core.backward(g, order, { seed: { at: tail, into: [...fvs, ...tail.inputs.slice(1)] }, flat });
+    images.bodyImage = image;
+    images.step = step;
+    const push = applyPrim(image, makeTuple, [constant(step), images.saved], null);
+    const call = apply(image, [constant(images.forward), ...tail.inputs.slice(1).map((x) => core.j(x)), push], tail.loc);
+    // The statements `seq` orders before the call have their images too; keep them ordered.
+    image.output = out === tail ? call : applyPrim(image, seq, [...(out as Apply).inputs.slice(1, -1).map((x) => core.j(x)), call], out.loc);
+    return true;
+  }
+
+  hold(): void {
+    for (const images of this.all) for (const g of liftedGraphs(images)) g.flags.opaque = true;
+  }
 }
 
 /**
  * Replaces the closure each iteration pushes by a record of the per-iteration values ◀B reads,
  * and its call in the backward loop by a call of ◀B as a known graph. Values from outside the
  * loop stay free variables of ◀B: they are the same in every iteration. Releases the graphs
- * holdForLifting held.
+ * Loops.hold held.
  */
-export function liftSavedRecords(images: LoopImages): void {
+function liftSavedRecords(images: LoopImages): void {
   for (const g of liftedGraphs(images)) g.flags.opaque = false;
   const { bodyImage, step, pop } = images;
   if (bodyImage === null || step === null) return;

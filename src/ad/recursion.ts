@@ -18,9 +18,62 @@ import { analyze, type Analysis } from "../ir/manager.js";
 import { makeTuple, tupleGet } from "../prims/structural.js";
 import { readersOf, replaceWithin } from "../ir/lifting.js";
 import { callOf } from "../ir/match.js";
+import type { Construct, Core, Passage } from "./construct.js";
+
+/** The recursive graphs of a unit (not loops, which loops.ts takes first), each split into worker and wrapper. */
+export class Recursions implements Construct {
+  private readonly images = new Map<Graph, RecursionImages>();
+
+  constructor(
+    private readonly members: readonly Graph[],
+    private readonly analysis: Analysis,
+  ) {}
+
+  /** The worker f▶w is what the unit's own calls of f call; the wrapper is made beside it. */
+  image(g: Graph, core: Core): Graph | undefined {
+    if (g.flags.branch || !callsItself(g, this.members, this.analysis)) return undefined;
+    const worker = newGraph(`${g.name}▶w`, g.loc);
+    for (const p of g.parameters) core.map(p, addParameter(worker, p.name, p.loc));
+    const images = recursionImages(g, worker);
+    this.images.set(g, images);
+    core.made(worker, ...images.made);
+    return worker;
+  }
+
+  value(g: Graph): Graph | undefined {
+    return this.images.get(g)?.wrapper;
+  }
+
+  /** The backward pass calls the backpropagator of a call of f through f◀call. */
+  passage(n: Apply): Passage | undefined {
+    const callee = n.inputs[0]!;
+    const images = isConstantGraph(callee) ? this.images.get(callee.value) : undefined;
+    return images === undefined ? undefined : { call: (back, b, d, loc) => apply(back, [constant(images.call), b, d], loc) };
+  }
+
+  /** Before f's backpropagator is built, and so before the branches in f are met: ◀f is lifted after theirs. */
+  filling(g: Graph, core: Core): void {
+    const images = this.images.get(g);
+    if (images === undefined) return;
+    core.lift(() => {
+      liftRecursion(images);
+      return [];
+    });
+  }
+
+  filled(g: Graph, _image: Graph, back: Graph): void {
+    const images = this.images.get(g);
+    if (images !== undefined) images.back = back;
+  }
+
+  /** Keeps the optimizer from copying what liftRecursion rewrites (or inlining f◀call's first body), until it has. */
+  hold(): void {
+    for (const images of this.images.values()) for (const g of held(images)) g.flags.opaque = true;
+  }
+}
 
 /** Whether some call of `g`, by name, is in `g` or in a graph of `members` it reaches. */
-export function callsItself(g: Graph, members: readonly Graph[], analysis: Analysis): boolean {
+function callsItself(g: Graph, members: readonly Graph[], analysis: Analysis): boolean {
   const reached = [g];
   for (let i = 0; i < reached.length; i++) {
     const h = reached[i]!;
@@ -31,7 +84,7 @@ export function callsItself(g: Graph, members: readonly Graph[], analysis: Analy
 }
 
 /** The J-world graphs of one recursive graph f. */
-export interface RecursionImages {
+interface RecursionImages {
   /** f▶w, filled as J fills any graph. */
   readonly worker: Graph;
   /** f▶, built here. */
@@ -44,7 +97,7 @@ export interface RecursionImages {
   readonly made: readonly Graph[];
 }
 
-export function recursionImages(g: Graph, worker: Graph): RecursionImages {
+function recursionImages(g: Graph, worker: Graph): RecursionImages {
   const call = newGraph(`${g.name}◀call`, g.loc);
   const b = addParameter(call, "b", null);
   const d = addParameter(call, "d", null);
@@ -64,17 +117,12 @@ function held(images: RecursionImages): Graph[] {
   return [images.worker, images.call, ...(images.back === null ? [] : [images.back])];
 }
 
-/** Keeps the optimizer from copying what liftRecursion rewrites (or inlining f◀call's first body), until it has. */
-export function holdRecursion(images: RecursionImages): void {
-  for (const g of held(images)) g.flags.opaque = true;
-}
-
 /**
  * Replaces the closure ◀f that f▶w returns by the tuple of the values of f▶w it reads, which
  * become ◀f's parameters after d, and makes f◀call call ◀f with them. Leaves everything as it
- * was when the optimizer has changed the shape it looks for; releases what holdRecursion held.
+ * was when the optimizer has changed the shape it looks for; releases what Recursions.hold held.
  */
-export function liftRecursion(images: RecursionImages): void {
+function liftRecursion(images: RecursionImages): void {
   for (const g of held(images)) g.flags.opaque = false;
   const { worker, back, call } = images;
   if (back === null) return;
@@ -94,9 +142,4 @@ export function liftRecursion(images: RecursionImages): void {
   worker.output = applyPrim(worker, makeTuple, [out.inputs[1]!, applyPrim(worker, makeTuple, saved, null)], out.loc);
   const [b, d] = call.parameters as [Node, Node];
   call.output = apply(call, [constant(back), d, ...saved.map((_, k) => applyPrim(call, tupleGet, [b, constant(k)], null))], null);
-}
-
-/** The backward pass's call of the backpropagator `b` of a call `n` of f: through f◀call when f is lifted. */
-export function callBackpropagator(back: Graph, via: RecursionImages | undefined, b: Node, s: Node, loc: Apply["loc"]): Apply {
-  return via === undefined ? apply(back, [b, s], loc) : apply(back, [constant(via.call), b, s], loc);
 }

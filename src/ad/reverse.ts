@@ -1,23 +1,38 @@
-// J, closure-based reverse mode (DESIGN.md § AD): graph `f(x…) = out` becomes
-// `f▶(x…) = (out▶, ◀f)`. Each Apply `y = g(a…)` becomes `(y▶, ◀y) = J(g)(a▶…)`; the
-// backpropagator ◀f is a graph nested in f▶, so it closes over the ◀y of the forward pass — that
-// closure is the tape, and it exists only where the program needs it. ◀f(d) sweeps the Applies
-// in reverse and returns `(env, ∂x…)`, where env holds the sensitivities of f's free variables.
+// J, closure-based reverse mode (DESIGN.md § AD), as Myia builds it. A graph `f(x…) = out`
+// becomes `f▶(x…) = (out▶, ◀f)`, node by node:
 //
-// A closure is transformed as a unit with every graph it can reach that closes over something:
-// its free variables become parameters of a wrapper graph W that is never run, so that
-// `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
-import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Constant, type Graph, type Node } from "../ir/graph.js";
+//   forward (φ)   an apply `y = g(a…)`    becomes  `r = J(g)(a▶…)`, `y▶ = r[0]`, `◀y = r[1]`
+//                 a constant c            becomes  J(c): the J of a graph or primitive, data itself
+//                 a closure of graph G    becomes  a closure of G▶ over the images of what G captures
+//   backward (ρ)  ◀f(d) starts from ∂out = d and visits the nodes users first:
+//                 an apply `y = g(a…)`    adds     `◀y(∂y)[i]` to ∂(the i-th input), callee included
+//                 a closure of graph G    adds     `env_get(∂closure, v)` to ∂v for each v G captures
+//                 and returns `(env, ∂x…)`: env holds the sensitivities of f's free variables,
+//                 keyed by the nodes they are (`env_set`); sensitivities of one node are summed
+//                 with `add_sens`, in the order the sweep meets them, and a node nothing reached
+//                 gets `zeros_like`.
+//
+// ◀f is a graph nested in f▶, so it closes over the ◀y of the forward pass: that closure is the
+// tape, and it exists only where the program needs it.
+//
+// A closure is transformed as a unit with every graph it can reach that closes over something
+// (units.ts): its free variables become parameters of a wrapper graph W that is never run, so
+// that `J(Closure(G, env)) = Closure(G▶, J(env))` can be built at run time, when `grad` meets it.
+//
+// Loops, branches and recursion keep that scheme but change where it starts, what it returns and
+// how it passes one call, through one protocol (construct.ts; loops.ts, branches.ts,
+// recursion.ts); and each lifts its backpropagators once the unit is optimized.
+import { addParameter, apply, applyPrim, constant, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrderWithClosures } from "../ir/order.js";
-import { PrimError } from "../runtime/host.js";
 import { addSensPrim, envGet, envSet, zerosLikePrim } from "../prims/sensitivity.js";
-import { makeTuple, seq, tupleGet } from "../prims/structural.js";
-import { branchCall } from "../ir/match.js";
+import { makeTuple, tupleGet } from "../prims/structural.js";
+import { PrimError } from "../runtime/host.js";
 import { EnvKey, EnvValue, isPrimitive } from "../runtime/values.js";
-import { holdBranch, liftBranch, type BranchSite } from "./branches.js";
-import { holdForLifting, liftSavedRecords, loopImages, loopShape, type LoopImages, type LoopShape } from "./loops.js";
-import { callBackpropagator, callsItself, holdRecursion, liftRecursion, recursionImages, type RecursionImages } from "./recursion.js";
+import { Branches } from "./branches.js";
+import type { Construct, Core, Order, Passage, Sweep } from "./construct.js";
+import { Loops } from "./loops.js";
+import { Recursions } from "./recursion.js";
 import type { Session } from "./session.js";
 import { byDepth, closuresOf } from "./units.js";
 
@@ -33,14 +48,13 @@ export function transformClosure(session: Session, root: Graph): TransformedClos
   const known = session.reverse.get(root);
   if (known !== undefined) return known;
   const analysis = analyze([root]);
-  const rootFvs = analysis.freeVariables.get(root) ?? [];
   const members = closuresOf(root, analysis);
   const unit = new Unit(session, analysis, members);
   const wrapper = newGraph(`${root.name}/env`, null);
-  for (const fv of rootFvs) {
+  for (const fv of analysis.freeVariables.get(root) ?? []) {
     unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
   }
-  const forward = unit.entry(root);
+  const forward = unit.valueOf(root);
   let envIndex: number[] | null = null;
   // The result is cached before the bodies are filled, so recursion through closed graphs ends.
   // Its free variables are known only once it is optimized, so envIndex is computed on first use.
@@ -58,161 +72,98 @@ export function transformClosure(session: Session, root: Graph): TransformedClos
   session.reverse.set(root, result);
   session.units.fill(
     () => {
-      for (const g of byDepth(members, analysis, unit.hosts)) unit.fill(g);
+      unit.fill();
       if (unit.keepsShape) {
         for (const g of unit.created) g.flags.opaque = true;
         return null;
       }
-      for (const images of unit.loops) holdForLifting(images);
-      for (const site of unit.branches) holdBranch(site);
-      for (const images of unit.recursions.values()) holdRecursion(images);
-      let lifted = false;
-      // Backpropagators are lifted once they are as small as the optimizer makes them, inner
-      // ones first (the reverse of the order bodies were filled in, parents first): lifting a
-      // loop or a branch must see what it contains final, a branch in a loop body included.
-      const lift = (): boolean => {
-        if (lifted || unit.lifts.length === 0) return false;
-        lifted = true;
-        for (const run of [...unit.lifts].reverse()) for (const g of run()) unit.created.add(g);
-        return true;
-      };
-      return () => session.optimizeUnit([forward], unit.created, lift);
+      return () => session.optimizeUnit([forward], unit.created, unit.atFixedPoint());
     },
     () => session.reverse.delete(root),
   );
   return result;
 }
 
-class Unit {
-  readonly graphs = new Map<Graph, Graph>();
+/** The J images of one unit's nodes and graphs, and the per-node scheme that makes them. */
+class Unit implements Core {
   /** Every graph this unit made: the ones an optimizer may change before they first run. */
   readonly created = new Set<Graph>();
   /**
-   * Set when the unit differentiates a call of a builtin whose J maps sensitivities back through
-   * the J-world nodes closures captured (see unJ): the optimizer would rename those nodes.
+   * Set when the unit differentiates a call of a primitive whose reverse rule maps sensitivities
+   * back through the J-world nodes closures captured (Primitive.keepsCaptureKeys): the optimizer
+   * would rename those nodes.
    */
   keepsShape = false;
-  /** The loops of this unit that J turns into a forward and a backward loop (see loops.ts), outer ones first. */
-  readonly loops: LoopImages[] = [];
-  /** The calls of `if` branches in this unit, whose backpropagators are lifted (see branches.ts). */
-  readonly branches: BranchSite[] = [];
-  /** The recursive graphs of this unit, split into worker and wrapper (see recursion.ts). */
-  readonly recursions = new Map<Graph, RecursionImages>();
-  /** The liftings of loops, branches and recursive graphs, in the order their bodies were filled; each returns the graphs it made. */
-  readonly lifts: (() => Graph[])[] = [];
-  /**
-   * For each branch graph whose `if` is differentiated as a whole (see flatBranches): the free
-   * variables of both arms, whose sensitivities its backpropagator returns as a flat tuple.
-   */
-  private readonly flatArms = new Map<Graph, readonly Node[]>();
-  /** The graph that calls each arm of flatCalls: a closed one is filled after it. */
-  readonly hosts = new Map<Graph, Graph>();
-  /** The calls `switch(c, A, B)()` whose arms return flat tuples. */
-  private readonly flatCalls = new Map<Apply, readonly Node[]>();
-  /** Each branch graph's backpropagator. */
-  private readonly backs = new Map<Graph, Graph>();
-  private readonly nodes = new Map<Node, Node>();
-  private readonly bprops = new Map<Apply, Node>();
-  /** The calls of recursive graphs of this unit: their backpropagators are called through f◀call. */
-  private readonly recursiveCalls = new Map<Apply, RecursionImages>();
-  /** For a loop graph, its body and its exit branch: the shape and images of their loop. */
-  private readonly loopOf = new Map<Graph, { readonly shape: LoopShape; readonly images: LoopImages }>();
-
+  private readonly images = new Map<Node, Node>();
+  private readonly backprops = new Map<Apply, Node>();
+  /** What the unit's own calls of each member call. */
+  private readonly graphs = new Map<Graph, Graph>();
+  private readonly constructs: readonly Construct[];
+  /** The liftings of the constructs, in the order their graphs were filled. */
+  private readonly lifts: (() => Graph[])[] = [];
   /** The graph the unit is for, the first member. */
   private readonly root: Graph;
+  /** The members in the order they are filled: parents first, so a graph's free variables are mapped when it is. */
+  private readonly fillOrder: readonly Graph[];
 
   constructor(
     private readonly session: Session,
-    private readonly analysis: Analysis,
+    readonly analysis: Analysis,
     members: readonly Graph[],
   ) {
     this.root = members[0]!;
+    const loops = new Loops(members, analysis);
+    const branches = new Branches(members, analysis, loops.parts());
+    this.constructs = [loops, new Recursions(members, analysis), branches];
     for (const g of members) {
-      const shape = loopShape(g, analysis);
-      if (shape !== null && members.includes(shape.body) && members.includes(shape.exit)) {
-        const forward = newGraph(`${g.name}▶loop`, g.loc, { loop: true });
-        for (const p of g.parameters) this.map(p, addParameter(forward, p.name, p.loc));
-        const images = loopImages(shape, analysis.freeVariables.get(g) ?? [], forward, addParameter(forward, "saved", null));
-        for (const h of [shape.loop, shape.body, shape.exit]) this.loopOf.set(h, { shape, images });
-        this.loops.push(images);
-        this.graphs.set(g, images.entry);
-        for (const h of [forward, ...images.made]) this.created.add(h);
-        continue;
-      }
-      // A branch stays a branch (the VM runs it in place); a loop not recognized above is no tail call any more.
-      const recursive = !g.flags.branch && callsItself(g, members, analysis);
-      const fg = newGraph(recursive ? `${g.name}▶w` : `${g.name}▶`, g.loc, { branch: g.flags.branch });
-      for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
-      this.graphs.set(g, fg);
-      this.created.add(fg);
-      if (recursive) {
-        const images = recursionImages(g, fg);
-        this.recursions.set(g, images);
-        for (const h of images.made) this.created.add(h);
-      }
+      const made = this.first((c) => c.image?.(g, this));
+      this.graphs.set(g, made ?? this.plainImage(g));
     }
-    this.flatBranches(members);
+    // An `if`'s arm may read the images of the nodes of the graph that calls it, which need not be its parent.
+    this.fillOrder = byDepth(members, analysis, branches.hosts);
   }
 
-  /**
-   * An `if`'s arms hand back the sensitivities of what they close over. As environments, the
-   * caller would pass them to `switch`'s backpropagator and read each free variable out of the
-   * one it gets; instead, when both arms are this `if`'s alone, each returns a flat tuple over the
-   * free variables of both (zeros for those it does not read) and the caller adds them up
-   * directly — no environment is built, and the optimizer sees plain tuples.
-   */
-  private flatBranches(members: readonly Graph[]): void {
-    const sites = new Map<Graph, Apply[]>();
-    const calls: [Apply, readonly [Graph, Graph]][] = [];
-    for (const g of members) {
-      for (const n of this.analysis.applies.get(g) ?? []) {
-        const arms = this.branchesCalled(n);
-        if (arms === null) continue;
-        calls.push([n, arms]);
-        for (const arm of arms) sites.set(arm, [...(sites.get(arm) ?? []), n]);
-      }
-    }
-    for (const [n, arms] of calls) {
-      if (arms.some((arm) => sites.get(arm)!.length !== 1)) continue;
-      const fvs = [...new Set(arms.flatMap((arm) => this.analysis.freeVariables.get(arm) ?? []))].sort((a, b) => a.id - b.id);
-      this.flatCalls.set(n, fvs);
-      for (const arm of arms) {
-        this.flatArms.set(arm, fvs);
-        this.hosts.set(arm, n.graph);
-      }
-    }
+  /** `g▶`, its parameters the images of g's. A branch stays a branch: the VM runs it in place. */
+  private plainImage(g: Graph): Graph {
+    const fg = newGraph(`${g.name}▶`, g.loc, { branch: g.flags.branch });
+    for (const p of g.parameters) this.map(p, addParameter(fg, p.name, p.loc));
+    this.made(fg);
+    return fg;
   }
 
-  /** What a caller outside the unit calls for member `g`: its J image, or its wrapper when recursive. */
-  entry(g: Graph): Graph {
-    return this.recursions.get(g)?.wrapper ?? this.graphs.get(g)!;
+  imageOf(g: Graph): Graph {
+    const image = this.graphs.get(g);
+    if (image === undefined) throw new Error(`internal: ${g.name} is not a member of the unit`);
+    return image;
   }
 
-  /**
-   * The environment key of `fv`, captured by `closure`. The root is differentiated as a closure
-   * value: its environment goes back to code that names what a copy's captured nodes stand in
-   * for (see captures.ts). Inside the unit, keys need only agree.
-   */
-  private key(closure: Graph, fv: Node): Node {
-    return constant(new EnvKey(closure === this.root ? this.session.captures.capturedAs(closure, fv) : fv));
+  /** What a caller outside the unit calls for member `g`. */
+  valueOf(g: Graph): Graph {
+    return this.first((c) => c.value?.(g)) ?? this.imageOf(g);
   }
 
-  map(primal: Node, j: Node): void {
-    this.nodes.set(primal, j);
-    this.session.standsFor.set(j, primal);
+  map(primal: Node, image: Node): void {
+    this.images.set(primal, image);
+    this.session.standsFor.set(image, primal);
   }
 
-  /** The J-world node standing for primal node `n`; `calleeArity` is set when `n` is called. */
-  private j(n: Node, calleeArity: number | null): Node {
+  made(...graphs: Graph[]): void {
+    for (const g of graphs) this.created.add(g);
+  }
+
+  lift(lift: () => Graph[]): void {
+    this.lifts.push(lift);
+  }
+
+  j(n: Node, calleeArity?: number): Node {
     if (n.kind !== "constant") {
-      const m = this.nodes.get(n);
+      const m = this.images.get(n);
       if (m === undefined) throw new Error(`internal: no J-image for a node of ${n.graph.name}`);
       return m;
     }
     const v = n.value;
     if (isGraph(v)) {
-      // The unit's own calls of a recursive graph call its worker; the graph as a value is its wrapper.
-      const member = calleeArity === null && this.graphs.has(v) ? this.entry(v) : this.graphs.get(v);
+      const member = this.graphs.has(v) ? (calleeArity === undefined ? this.valueOf(v) : this.imageOf(v)) : undefined;
       return constant(member ?? transformClosure(this.session, v).forward, n.loc);
     }
     if (isPrimitive(v)) {
@@ -224,157 +175,76 @@ class Unit {
     return n;
   }
 
-  fill(g: Graph): void {
-    const loop = this.loopOf.get(g);
-    if (loop !== undefined) return this.fillLoopPart(g, loop.shape, loop.images);
-    const fg = this.graphs.get(g)!;
-    const order = evaluationOrderWithClosures(g, this.analysis);
-    this.fillApplies(fg, order, new Set());
-    const recursion = this.recursions.get(g);
-    // Pushed before the branches in g are met: f's backpropagator is lifted after theirs.
-    if (recursion !== undefined) {
-      this.lifts.push(() => {
-        liftRecursion(recursion);
-        return [];
-      });
+  /** Fills every member: φ, then ρ, then g▶'s output `(out▶, ◀g)`, unless a construct fills it. */
+  fill(): void {
+    for (const g of this.fillOrder) {
+      const order = evaluationOrderWithClosures(g, this.analysis);
+      if (this.constructs.some((c) => c.fill?.(g, order, this) === true)) continue;
+      const fg = this.imageOf(g);
+      this.forward(fg, order, new Set());
+      for (const c of this.constructs) c.filling?.(g, this);
+      const back = this.backward(g, order, this.first((c) => c.sweep?.(g)));
+      for (const c of this.constructs) c.filled?.(g, fg, back, order, this);
+      fg.output = applyPrim(fg, makeTuple, [this.j(g.output!), constant(back)], g.loc);
     }
-    const back = this.backpropagator(g, order);
-    if (recursion !== undefined) recursion.back = back;
-    if (g.flags.branch) this.backs.set(g, back);
-    fg.output = applyPrim(fg, makeTuple, [this.j(g.output!, null), constant(back)], g.loc);
   }
 
-  /** The branches `n` calls, when it is `switch(c, A, B)()` of two branch graphs of this unit that are no loop's parts. */
-  private branchesCalled(n: Apply): readonly [Graph, Graph] | null {
-    const arms = branchCall(n)?.arms;
-    return arms !== undefined && arms.every((h) => h.flags.branch && this.graphs.has(h) && !this.loopOf.has(h)) ? arms : null;
+  /** The first answer a construct gives. */
+  private first<T>(ask: (c: Construct) => T | undefined): T | undefined {
+    for (const c of this.constructs) {
+      const answer = ask(c);
+      if (answer !== undefined) return answer;
+    }
+    return undefined;
   }
 
-  private fillApplies(fg: Graph, order: readonly (Apply | Constant)[], skip: ReadonlySet<Node>): void {
+  forward(fg: Graph, order: Order, skip: ReadonlySet<Node>): void {
     for (const n of order) {
       if (n.kind !== "apply" || skip.has(n)) continue;
-      const inputs = n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : null));
-      const pair = apply(fg, inputs, n.loc);
-      const callee = n.inputs[0]!;
-      const recursion = isConstantGraph(callee) ? this.recursions.get(callee.value) : undefined;
-      if (recursion !== undefined) this.recursiveCalls.set(n, recursion);
+      const pair = apply(fg, n.inputs.map((x, i) => this.j(x, i === 0 ? n.inputs.length - 1 : undefined)), n.loc);
       this.map(n, applyPrim(fg, tupleGet, [pair, constant(0)], n.loc));
-      this.bprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
+      this.backprops.set(n, applyPrim(fg, tupleGet, [pair, constant(1)], n.loc));
     }
   }
 
-  /**
-   * The forward loop's part of a loop graph, body or exit: each returns `(out, ◀exit, saved)` from
-   * the last iteration, the body by a tail call that pushes its backpropagator.
-   */
-  private fillLoopPart(g: Graph, shape: LoopShape, images: LoopImages): void {
-    const order = evaluationOrderWithClosures(g, this.analysis);
-    if (g === shape.loop) {
-      const call = g.output as Apply;
-      this.fillApplies(images.forward, order, new Set([call]));
-      images.forward.output = apply(images.forward, [this.j(call.inputs[0]!, 0)], g.loc);
-      return;
-    }
-    const fg = this.graphs.get(g)!;
-    const out = g.output!;
-    if (g === shape.exit) {
-      this.fillApplies(fg, order, new Set());
-      const back = this.backpropagator(g, order, { as: shape.loop });
-      fg.output = applyPrim(fg, makeTuple, [this.j(out, null), constant(back), images.saved], g.loc);
-      return;
-    }
-    const { tail } = shape;
-    this.fillApplies(fg, order, new Set([tail, out]));
-    // Before the backpropagator is built: the branches in the body are to be lifted first.
-    this.lifts.push(() => {
-      liftSavedRecords(images);
-      return [];
-    });
-    const step = this.backpropagator(g, order, { as: shape.loop, tail });
-    images.bodyImage = fg;
-    images.step = step;
-    const push = applyPrim(fg, makeTuple, [constant(step), images.saved], null);
-    const call = apply(fg, [constant(images.forward), ...tail.inputs.slice(1).map((x) => this.j(x, null)), push], tail.loc);
-    // The statements `seq` orders before the call have their images too; keep them ordered.
-    fg.output = out === tail ? call : applyPrim(fg, seq, [...(out as Apply).inputs.slice(1, -1).map((x) => this.j(x, null)), call], out.loc);
-  }
-
-  /**
-   * ◀g(d): contributions flow from each node to its inputs, users before what they use. For a
-   * part of a loop, the result is r = (∂fv…, ∂p…) for the free variables and parameters of the
-   * loop graph `as`; a loop body's `tail` call is not differentiated through: its
-   * backpropagator's result is the parameter, the next iteration's r.
-   */
-  private backpropagator(g: Graph, order: readonly (Apply | Constant)[], loop?: { readonly as: Graph; readonly tail?: Apply }): Graph {
+  backward(g: Graph, order: Order, sweep: Sweep = {}): Graph {
     const back = newGraph(`◀${g.name}`, g.loc);
-    this.created.add(back);
-    const tail = loop?.tail;
-    const d = addParameter(back, tail === undefined ? "d" : "r", null);
-    const contributions = new Map<Node, Node[]>();
-    const contribute = (n: Node, s: Node): void => {
+    this.made(back);
+    const d = addParameter(back, sweep.seed === undefined ? "d" : "r", null);
+    const sensitivities = new Map<Node, Node[]>();
+    const add = (n: Node, s: Node): void => {
+      // Constants carry no sensitivity, but for the closures a graph constant makes.
       if (n.kind === "constant" && !(isGraph(n.value) && (this.analysis.freeVariables.get(n.value)?.length ?? 0) > 0)) return;
-      const list = contributions.get(n);
-      if (list === undefined) contributions.set(n, [s]);
+      const list = sensitivities.get(n);
+      if (list === undefined) sensitivities.set(n, [s]);
       else list.push(s);
     };
-    const total = (n: Node): Node | null => {
-      const list = contributions.get(n);
-      if (list === undefined) return null;
-      return list.reduce((a, b) => applyPrim(back, addSensPrim, [a, b], null));
-    };
-    const zeroFor = (n: Node): Node => applyPrim(back, zerosLikePrim, [this.j(n, null)], null);
+    const total = (n: Node): Node | null => sensitivities.get(n)?.reduce((a, b) => applyPrim(back, addSensPrim, [a, b], null)) ?? null;
+    const zeroFor = (n: Node): Node => applyPrim(back, zerosLikePrim, [this.j(n)], null);
+    const item = (t: Node, i: number): Node => applyPrim(back, tupleGet, [t, constant(i)], null);
 
-    if (tail === undefined) contribute(g.output!, d);
+    if (sweep.seed === undefined) add(g.output!, d);
     for (let k = order.length - 1; k >= 0; k--) {
       const n = order[k]!;
-      if (n === tail) {
-        // r holds the next iteration's sensitivities of L's free variables, then of its parameters.
-        const fvs = this.analysis.freeVariables.get(loop!.as) ?? [];
-        const at = (i: number): Node => applyPrim(back, tupleGet, [d, constant(i)], null);
-        fvs.forEach((fv, i) => contribute(fv, at(i)));
-        n.inputs.slice(1).forEach((x, i) => contribute(x, at(fvs.length + i)));
+      if (n === sweep.seed?.at) {
+        sweep.seed.into.forEach((m, i) => add(m, item(d, i)));
         continue;
       }
       const s = total(n);
       if (s === null) continue;
       if (n.kind === "apply") {
-        const r = callBackpropagator(back, this.recursiveCalls.get(n), this.bprops.get(n)!, s, n.loc);
-        const flat = this.flatCalls.get(n);
-        // Lifting rewrites the arms in place: only an `if` whose arms no other call shares (flatCalls).
-        const arms = flat === undefined ? null : this.branchesCalled(n);
-        if (arms !== null) {
-          const host = this.graphs.get(g)!;
-          const site: BranchSite = {
-            host,
-            back,
-            arms: () => {
-              const [a, b] = arms.map((h) => ({ image: this.graphs.get(h)!, step: this.backs.get(h) }));
-              return a!.step === undefined || b!.step === undefined ? null : [{ image: a!.image, step: a!.step }, { image: b!.image, step: b!.step }];
-            },
-          };
-          this.branches.push(site);
-          this.lifts.push(() => liftBranch(site));
-        }
-        if (flat === undefined) n.inputs.forEach((x, i) => contribute(x, applyPrim(back, tupleGet, [r, constant(i)], null)));
-        else flat.forEach((fv, i) => contribute(fv, applyPrim(back, tupleGet, [r, constant(i)], null)));
+        const passage: Passage | undefined = this.first((c) => c.passage?.(n));
+        const b = this.backprops.get(n)!;
+        const r = passage?.call?.(back, b, s, n.loc) ?? apply(back, [b, s], n.loc);
+        (passage?.into ?? n.inputs).forEach((m, i) => add(m, item(r, i)));
       } else {
         // The closure made here hands back an environment: unpack it into what it captured.
         const made = n.value as Graph;
-        for (const fv of this.analysis.freeVariables.get(made) ?? []) {
-          contribute(fv, applyPrim(back, envGet, [s, this.key(made, fv), zeroFor(fv)], null));
-        }
+        for (const fv of this.analysis.freeVariables.get(made) ?? []) add(fv, applyPrim(back, envGet, [s, this.key(made, fv), zeroFor(fv)], null));
       }
     }
-    if (loop !== undefined) {
-      // One iteration's result has the type of its argument r, flat: no environment to rebuild per iteration.
-      const fvs = this.analysis.freeVariables.get(loop.as) ?? [];
-      const all = [...fvs, ...loop.as.parameters].map((n) => total(n) ?? zeroFor(n));
-      back.output = applyPrim(back, makeTuple, all, null);
-      return back;
-    }
-    const flat = this.flatArms.get(g);
-    if (flat !== undefined) {
-      back.output = applyPrim(back, makeTuple, flat.map((fv) => total(fv) ?? zeroFor(fv)), null);
+    if (sweep.flat !== undefined) {
+      back.output = applyPrim(back, makeTuple, sweep.flat.map((n) => total(n) ?? zeroFor(n)), null);
       return back;
     }
     let env: Node = constant(EnvValue.empty);
@@ -382,9 +252,34 @@ class Unit {
       const s = total(fv);
       if (s !== null) env = applyPrim(back, envSet, [env, this.key(g, fv), s], null);
     }
-    const dparams = g.parameters.map((p) => total(p) ?? zeroFor(p));
-    back.output = applyPrim(back, makeTuple, [env, ...dparams], null);
+    back.output = applyPrim(back, makeTuple, [env, ...g.parameters.map((p) => total(p) ?? zeroFor(p))], null);
     return back;
+  }
+
+  /**
+   * The environment key of `fv`, captured by `closure`. The root is differentiated as a closure
+   * value: its environment goes back to code that names what a copy's captured nodes stand in
+   * for (see ir/captures.ts). Inside the unit, keys need only agree.
+   */
+  private key(closure: Graph, fv: Node): Node {
+    return constant(new EnvKey(closure === this.root ? this.session.captures.capturedAs(closure, fv) : fv));
+  }
+
+  /**
+   * What the optimizer runs at each fixed point: the first time, the constructs lift their
+   * backpropagators, inner ones first (the reverse of the order bodies were filled in, parents
+   * first): lifting a loop or a branch must see what it contains final, a branch in a loop body
+   * included. Until then, what they will rewrite is held.
+   */
+  atFixedPoint(): () => boolean {
+    for (const c of this.constructs) c.hold();
+    let lifted = false;
+    return () => {
+      if (lifted || this.lifts.length === 0) return false;
+      lifted = true;
+      for (const run of [...this.lifts].reverse()) this.made(...run());
+      return true;
+    };
   }
 }
 
