@@ -53,7 +53,7 @@ export const OP_NAMES = [
   "sin", "cos", "sinh", "cosh", "exp", "log", "sqrt", "sigmoid",
   "make_tuple", "tuple_get", "tuple_set", "tuple_add", "make_record", "record_get", "record_set", "record_add",
   "record_at", "record_set_at", "index", "index_add", "switch",
-  "zeros_like", "add_sens", "sub_sens", "sens_like", "env_get", "env_set", "user_gradient", "from_user_gradient",
+  "zeros_like", "add_sens", "sub_sens", "sens_like", "env_get", "env_set", "env_has", "user_gradient", "from_user_gradient",
   "make_array", "full", "linspace", "concat", "stack", "pieces", "unstack", "reshape", "transpose", "shape",
   "matmul", "dot", "outer", "matrix_shape", "product_shape", "numel",
   "sum", "mean", "logsumexp", "softmax", "expand", "extreme_mask",

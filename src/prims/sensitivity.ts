@@ -78,13 +78,19 @@ export const envSet = definePrim({
   jvp: (b, [, key], _, [de, , dv]) => b.env_set(de, key, dv),
 });
 
-/** `env_get(env, key, zero)`: the sensitivity of one free variable, `zero` if the closure did not add one. */
+/** `env_has(env, key)`: whether the closure added a sensitivity for this free variable. */
+export const envHas = definePrim({ name: "env_has", args: 2, impl: ([env, key]) => expectEnv(env).entries.has(expectKey(key).node), ...constantResult });
+
+/**
+ * `env_get(env, key, zero)`: the sensitivity of one free variable, `zero` if the closure did not
+ * add one. Which of the two it is decides where a derivative goes: to the entry, or to `zero`.
+ */
 export const envGet = definePrim({
   name: "env_get",
   args: 3,
   impl: ([env, key, zero]) => expectEnv(env).entries.get(expectKey(key).node) ?? zero,
-  vjp: (b, [, key], _, d) => [b.env_set(b.constant(EnvValue.empty), key, d)],
-  jvp: (b, [, key], _, [de, , dzero]) => b.env_get(de, key, dzero),
+  vjp: (b, [env, key, zero], _, d) => [b.env_set(b.constant(EnvValue.empty), key, d), null, b.switch(b.env_has(env, key), b.zeros_like(zero), d)],
+  jvp: (b, [env, key], y, [de, , dzero]) => b.switch(b.env_has(env, key), b.env_get(de, key, b.zeros_like(y)), dzero),
 });
 
 /** The value of `x`, with derivative zero (SPEC §4). */

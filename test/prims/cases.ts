@@ -102,6 +102,7 @@ export const cases: Readonly<Record<string, Case>> = {
   env_set: { prim: D.envSet, x: [env, key, 3.5], t: [dEnv, u, 0.3] },
   env_get: { prim: D.envGet, x: [env, otherKey, 0], t: [dEnv, u, 0] },
   "env_get, missing key": { prim: D.envGet, x: [EnvValue.empty, key, 4], t: [EnvValue.empty, u, 0.3] },
+  env_has: { prim: D.envHas, x: [env, key], t: [dEnv, u] },
   expect_num: { prim: D.expectNumOutput, x: [1.5, "grad(f)"], t: [0.7, u] },
   expect_cotangent: { prim: D.expectCotangent, x: [[1.5, 2], [0.5, -1]], t: [[0.7, 1.1], [0, 0]] },
   user_gradient: { prim: D.userGradientPrim, x: [[1.5, 2], [0.5, true]], t: [[0.7, 1.1], [0, u]] },
@@ -173,3 +174,12 @@ function arrayCases(): Record<string, Case> {
     "fold, tuple": { prim: H.foldPrim, x: [S.mul, 1.5, [2, -0.5]], t: [u, 0.7, [0.3, 1]] },
   };
 }
+
+/**
+ * Cases whose tangent is zero by design, which the adjoint test cannot use (both of its sides are
+ * 0 whatever the rules): for the forward test only.
+ */
+export const forwardOnlyCases: Readonly<Record<string, Case>> = {
+  // A key the tangent's environment lacks has tangent zero: not the tangent of the default.
+  "env_get, key the tangent lacks": { prim: D.envGet, x: [env, key, 4], t: [EnvValue.empty, u, 0.3] },
+};
