@@ -23,20 +23,12 @@ export class RecordValue {
   }
 }
 
-/**
- * Who is told of each array's bytes as it is made: a run with a memory limit, which cannot wait
- * for its next look at the heap when a few calls make large arrays (see vm/interpreter.ts).
- */
-export const arrayAllocation: { watch: ((bytes: number) => void) | null } = { watch: null };
-
 /** An n-dimensional array of doubles, row-major. */
 export class Tensor {
   constructor(
     readonly shape: readonly number[],
     readonly data: Float64Array,
-  ) {
-    arrayAllocation.watch?.(data.byteLength);
-  }
+  ) {}
 }
 
 /** A function value made from a graph: the graph and the values of its free variables. */

@@ -32,7 +32,7 @@ import type { Graph } from "../ir/graph.js";
 import { type Primitive } from "../prims/primitive.js";
 import { PrimError, type HostContext } from "../runtime/host.js";
 import * as S from "../prims/scalar.js";
-import { aTypeName, Closure, isPrimitive, typeName, UNIT, type Value } from "../runtime/values.js";
+import { aTypeName, Closure, isPrimitive, Tensor, typeName, UNIT, type Value } from "../runtime/values.js";
 import type { Code } from "./code.js";
 import { arityMessage } from "../runtime/check.js";
 import { isLocated, runtimeError, traceOf } from "./errors.js";
@@ -98,67 +98,67 @@ export abstract class Interpreter implements HostContext {
         switch (ops[pc]) {
           case Op.Add: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x + y : S.add.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x + y : this.made(S.add.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Sub: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x - y : S.sub.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x - y : this.made(S.sub.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Mul: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x * y : S.mul.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x * y : this.made(S.mul.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Div: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x / y : S.div.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x / y : this.made(S.div.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Lt: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x < y : S.lt.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x < y : this.made(S.lt.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Le: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x <= y : S.le.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x <= y : this.made(S.le.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Gt: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x > y : S.gt.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x > y : this.made(S.gt.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Ge: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x >= y : S.ge.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x >= y : this.made(S.ge.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Eq: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x === y : S.eq.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x === y : this.made(S.eq.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Ne: {
             const x = regs[base + ops[pc + 2]!]!, y = regs[base + ops[pc + 3]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x !== y : S.ne.impl([x, y], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" && typeof y === "number" ? x !== y : this.made(S.ne.impl([x, y], this));
             pc += 4;
             continue;
           }
           case Op.Neg: {
             const x = regs[base + ops[pc + 2]!]!;
-            regs[base + ops[pc + 1]!] = typeof x === "number" ? -x : S.neg.impl([x], this);
+            regs[base + ops[pc + 1]!] = typeof x === "number" ? -x : this.made(S.neg.impl([x], this));
             pc += 3;
             continue;
           }
@@ -222,7 +222,7 @@ export abstract class Interpreter implements HostContext {
             for (let i = 0; i < n; i++) args.push(regs[base + ops[pc + 4 + i]!]!);
             stack.frames[3 * fp + 1] = pc;
             stack.top = fp;
-            regs[base + ops[pc + 1]!] = code.prims[ops[pc + 2]!]!.impl(args, this);
+            regs[base + ops[pc + 1]!] = this.made(code.prims[ops[pc + 2]!]!.impl(args, this));
             pc += 4 + n;
             continue;
           }
@@ -344,7 +344,16 @@ export abstract class Interpreter implements HostContext {
     for (let i = 0; i < n; i++) args.push(regs[base + ops[pc + CALL_HEADER + i]!]!);
     this.stack.frames[3 * fp + 1] = pc;
     this.stack.top = fp;
-    return callPrimitive(fn, args, this);
+    return this.made(callPrimitive(fn, args, this));
+  }
+
+  /**
+   * A primitive's result, its array counted as it is made when the run has a memory limit: a few
+   * calls making large arrays cannot wait for the next look at the heap (see limits.ts).
+   */
+  protected made(v: Value): Value {
+    if (this.limits.watching && v instanceof Tensor) this.limits.allocated(v.data.byteLength);
+    return v;
   }
 
   protected depthError(): PrimError {

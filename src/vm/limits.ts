@@ -1,9 +1,8 @@
 // The limits of a run (SPEC §7): steps and memory. Steps are counted down in windows by the
 // dispatch loop (one decrement and test per call, the only cost on the hot path); at the end of
-// a window, a checkpoint here says whether the run is over its limits. Arrays report their
-// bytes as they are made, so that a few calls making large arrays are noticed too.
+// a window, a checkpoint here says whether the run is over its limits. The arrays primitives
+// return are counted as they are made, so that a few calls making large arrays are noticed too.
 import { PrimError } from "../runtime/host.js";
-import { arrayAllocation } from "../runtime/values.js";
 
 /** Steps between two checkpoints (about 2 ms of a loop). */
 const CHECK_EVERY = 1 << 16;
@@ -19,6 +18,10 @@ export class RunLimits {
   private stepsAfter = 0;
   /** Bytes in use when the run started: the limit counts what the run adds. */
   private memoryBase = 0;
+  /** Bytes of arrays made since the heap was last looked at. */
+  private made = 0;
+  /** Whether a run with a memory limit is on, so arrays are counted as they are made. */
+  watching = false;
 
   constructor(
     readonly maxSteps: number,
@@ -31,21 +34,23 @@ export class RunLimits {
     this.stepsAfter = this.maxSteps;
     if (this.maxMemory !== Infinity) {
       this.memoryBase = bytesInUse();
-      // An eighth of the limit in new arrays is reason enough to look before the window is up.
-      let made = 0;
-      arrayAllocation.watch = (bytes) => {
-        made += bytes;
-        if (made <= this.maxMemory / 8) return;
-        made = 0;
-        this.checkMemory();
-      };
+      this.made = 0;
+      this.watching = true;
     }
     return this.window();
   }
 
   /** Ends an outermost run: arrays made after it belong to no run. */
   end(): void {
-    if (this.maxMemory !== Infinity) arrayAllocation.watch = null;
+    this.watching = false;
+  }
+
+  /** `bytes` of array data were just made: an eighth of the limit is reason enough to look before the window is up. */
+  allocated(bytes: number): void {
+    this.made += bytes;
+    if (this.made <= this.maxMemory / 8) return;
+    this.made = 0;
+    this.checkMemory();
   }
 
   /**

@@ -78,7 +78,7 @@ export class Machine extends Interpreter {
   call(fn: Value, args: Value[]): Value {
     return this.guard(() => {
       if (fn instanceof Closure) return this.execute(this.codeOf(fn), fn, args);
-      if (isPrimitive(fn)) return callPrimitive(fn, args, this);
+      if (isPrimitive(fn)) return this.made(callPrimitive(fn, args, this));
       throw new PrimError(`cannot call ${aTypeName(fn)}`);
     });
   }
