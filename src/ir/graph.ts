@@ -55,6 +55,9 @@ export interface Parameter {
 
 export type Node = Apply | Constant | Parameter;
 
+// Ids are identities, like addresses: one counter for the process, so that any graphs that meet
+// in one analysis (a program, the J graphs of its session, the builtins' own graphs) have
+// distinct ids, ordered by when they were made. Nothing reads it but to number what is made.
 let nextId = 1;
 const freshId = (): number => nextId++;
 

@@ -25,7 +25,7 @@ export const makeArray = definePrim({
 
 function stackItems(items: readonly Value[]): Tensor {
   if (items.length === 0) return new Tensor([0], new Float64Array(0));
-  const first = items[0]!;
+  const first = items[0];
   if (typeof first === "number") {
     const data = new Float64Array(items.length);
     items.forEach((v, i) => {
@@ -104,7 +104,7 @@ export const pieces = definePrim({
       const shape = shapeOf(expectNumeric("pieces", item));
       const k = normalizeAxis(typeof axis === "number" ? axis : 0, shape.length);
       const at0 = at;
-      at += shape[k]!;
+      at += shape[k];
       return indexArray(g, shape.map((_, i) => (i === k ? new SliceValue(at0, at) : new SliceValue(null, null))));
     });
   },
@@ -119,7 +119,7 @@ export const unstack = definePrim({
   impl: ([d]) => {
     const g = expectNumeric("unstack", d);
     if (typeof g === "number") throw new PrimError("internal: unstack of a Num");
-    return Array.from({ length: g.shape[0]! }, (_, i) => indexArray(g, [i]));
+    return Array.from({ length: g.shape[0] }, (_, i) => indexArray(g, [i]));
   },
   vjp: (b, _, __, d) => [b.stack(d)],
   jvp: (b, _, __, [dd]) => b.unstack(dd),

@@ -22,7 +22,7 @@ export const mapPrim = definePrim({
     const fn = expectFunction("map", f);
     if (!(a instanceof Tensor)) throw new PrimError(`map expects an Array second, got ${typeName(a)}`);
     const out = new Float64Array(a.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = numberFrom(host.call(fn, [a.data[i]!]));
+    for (let i = 0; i < out.length; i++) out[i] = numberFrom(host.call(fn, [a.data[i]]));
     return new Tensor(a.shape, out);
   },
   vjp: {
@@ -88,7 +88,7 @@ export function foldItems(xs: Value): Value[] {
   if (!(xs instanceof Tensor)) throw new PrimError(`fold expects an Array or a Tuple third, got ${typeName(xs)}`);
   const inner = xs.shape.slice(1);
   const size = sizeOf(inner);
-  return Array.from({ length: xs.shape[0]! }, (_, i) => (inner.length === 0 ? xs.data[i]! : new Tensor(inner, xs.data.slice(i * size, (i + 1) * size))));
+  return Array.from({ length: xs.shape[0] }, (_, i) => (inner.length === 0 ? xs.data[i] : new Tensor(inner, xs.data.slice(i * size, (i + 1) * size))));
 }
 
 function numberFrom(y: Value): number {
@@ -129,9 +129,9 @@ const mapForward = definePrim({
     const out = new Float64Array(x.data.length);
     const backs: Value[] = [];
     for (let i = 0; i < out.length; i++) {
-      const [y, back] = pair(host.call(f, [x.data[i]!]), "map's function");
-      out[i] = numberFrom(y!);
-      backs.push(back!);
+      const [y, back] = pair(host.call(f, [x.data[i]]), "map's function");
+      out[i] = numberFrom(y);
+      backs.push(back);
     }
     return [new Tensor(x.shape, out), backs];
   },
@@ -150,9 +150,9 @@ const mapBackward = definePrim({
     let env: Value = EnvValue.empty;
     const da = new Float64Array(bs.length);
     bs.forEach((back, i) => {
-      const r = pair(host.call(back, [g.data[i]!]), "a backpropagator");
-      env = addSens(env, r[0]!);
-      da[i] = numericSensitivity(r[1]!, 0) as number;
+      const r = pair(host.call(back, [g.data[i]]), "a backpropagator");
+      env = addSens(env, r[0]);
+      da[i] = numericSensitivity(r[1], 0) as number;
     });
     return [env, new Tensor(g.shape, da)];
   },
@@ -170,8 +170,8 @@ const foldForward = definePrim({
     const backs: Value[] = [];
     for (const x of foldItems(xs)) {
       const [next, back] = pair(host.call(f, [acc, x]), "fold's function");
-      acc = next!;
-      backs.push(back!);
+      acc = next;
+      backs.push(back);
     }
     return [acc, backs];
   },
@@ -191,12 +191,12 @@ const foldBackward = definePrim({
     let dacc = d;
     const dxs: Value[] = new Array<Value>(items.length);
     for (let i = bs.length - 1; i >= 0; i--) {
-      const r = host.call(bs[i]!, [dacc]);
+      const r = host.call(bs[i], [dacc]);
       if (!isTuple(r) || r.length !== 3) throw new Error("internal: a fold step's backpropagator did not return three values");
-      env = addSens(env, r[0]!);
-      dacc = r[1]!;
-      const item = items[i]!;
-      dxs[i] = typeof item === "number" || item instanceof Tensor ? numericSensitivity(r[2]!, item) : r[2]!;
+      env = addSens(env, r[0]);
+      dacc = r[1];
+      const item = items[i];
+      dxs[i] = typeof item === "number" || item instanceof Tensor ? numericSensitivity(r[2], item) : r[2];
     }
     return [env, dacc, gather(dxs, xs)];
   },
@@ -215,8 +215,8 @@ const mapJvp = definePrim({
     const y = new Float64Array(x.data.length);
     const dy = new Float64Array(x.data.length);
     for (let i = 0; i < y.length; i++) {
-      const [v, dv] = pair(host.call(f, [x.data[i]!, t[i]!]), "map's function");
-      y[i] = numberFrom(v!);
+      const [v, dv] = pair(host.call(f, [x.data[i], t[i]]), "map's function");
+      y[i] = numberFrom(v);
       dy[i] = typeof dv === "number" ? dv : 0;
     }
     return [new Tensor(x.shape, y), new Tensor(x.shape, dy)];
@@ -236,7 +236,7 @@ const foldJvp = definePrim({
     let acc = init;
     let dacc = dinit;
     items.forEach((x, i) => {
-      [acc, dacc] = pair(host.call(f, [acc, x, dacc, tangents[i]!]), "fold's function") as [Value, Value];
+      [acc, dacc] = pair(host.call(f, [acc, x, dacc, tangents[i]]), "fold's function") as [Value, Value];
     });
     return [acc, dacc];
   },

@@ -75,7 +75,7 @@ export const matrixShape = definePrim({
     // `@` refuses a Num before this runs, and `dot` of a Num takes the rule of `*`.
     if (typeof x === "number") throw new PrimError("internal: matrix_shape of a Num");
     if (x.shape.length === 2) return x.shape.slice();
-    if (x.shape.length === 1) return side === 0 ? [1, x.shape[0]!] : [x.shape[0]!, 1];
+    if (x.shape.length === 1) return side === 0 ? [1, x.shape[0]] : [x.shape[0], 1];
     throw new PrimError(`internal: a product of a ${x.shape.length}-d array`);
   },
   ...constantResult,
@@ -87,8 +87,8 @@ export const productShape = definePrim({
   args: 2,
   impl: ([a, b]) => {
     const [x, y] = [expectNumeric("product_shape", a), expectNumeric("product_shape", b)];
-    const rows = typeof x !== "number" && x.shape.length === 2 ? x.shape[0]! : 1;
-    const cols = typeof y !== "number" && y.shape.length === 2 ? y.shape[1]! : 1;
+    const rows = typeof x !== "number" && x.shape.length === 2 ? x.shape[0] : 1;
+    const cols = typeof y !== "number" && y.shape.length === 2 ? y.shape[1] : 1;
     return [rows, cols];
   },
   ...constantResult,

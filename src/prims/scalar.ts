@@ -227,7 +227,7 @@ function whereArrays(cond: Tensor, a: Value, b: Value): Numeric {
     const stretched = (x: Numeric): Float64Array => asTensor(broadcastTo(x, shape)).data;
     const cd = stretched(cond), ad = stretched(a), bd = stretched(b);
     const out = new Float64Array(cd.length);
-    for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? ad[i]! : bd[i]!;
+    for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? ad[i] : bd[i];
     return fromData(shape, out);
   });
 }

@@ -37,7 +37,7 @@ export const tupleGet = definePrim({
   args: 2,
   impl: ([t, i]) => {
     if (!Array.isArray(t)) throw new PrimError(`expected a Tuple, got ${typeName(t)}`);
-    return t[normalizeIndex("tuple_get", i, t.length)]!;
+    return t[normalizeIndex("tuple_get", i, t.length)];
   },
   vjp: (b, [t, i], _, d) => [b.tuple_set(b.zeros_like(t), i, d)],
   jvp: (b, [, i], _, [dt]) => b.tuple_get(dt, i),
@@ -85,12 +85,12 @@ export const index = definePrim({
   impl: ([target, ...indices]) => {
     if (Array.isArray(target)) {
       if (indices.length !== 1) throw new PrimError(`a Tuple takes one index, got ${indices.length}`);
-      const i = indices[0]!;
+      const i = indices[0];
       if (i instanceof SliceValue) {
         const [lo, hi] = sliceBounds(i, target.length);
         return target.slice(lo, hi);
       }
-      return target[normalizeIndex("index", i, target.length)]!;
+      return target[normalizeIndex("index", i, target.length)];
     }
     if (target instanceof Tensor) return indexArray(target, indices.map(arrayIndex));
     throw new PrimError(`cannot index ${aTypeName(target)}`);
@@ -111,7 +111,7 @@ export const len = definePrim({
     if (Array.isArray(x)) return x.length;
     if (x instanceof Tensor) {
       if (x.shape.length === 0) throw new PrimError("len of a 0-d Array");
-      return x.shape[0]!;
+      return x.shape[0];
     }
     throw new PrimError(`len expects a Tuple or Array, got ${typeName(x)}`);
   },

@@ -48,7 +48,7 @@ export const recordSet = definePrim({
 export const recordAt = definePrim({
   name: "record_at",
   args: 2,
-  impl: ([r, i]) => expectRecord("record_at", r).values[expectNum("record_at", i)]!,
+  impl: ([r, i]) => expectRecord("record_at", r).values[expectNum("record_at", i)],
   vjp: (b, [r, i], _, d) => [b.record_set_at(b.zeros_like(r), i, d)],
   jvp: (b, [, i], _, [dr]) => b.record_at(dr, i),
 });
@@ -75,7 +75,7 @@ export const recordAdd = definePrim({
     const name = expectString("record_add", key);
     if (x instanceof RecordValue && y instanceof RecordValue && x.keys.length === y.keys.length) {
       const i = x.keys.indexOf(name);
-      if (i >= 0) return withField(x, i, addSens(x.values[i]!, v));
+      if (i >= 0) return withField(x, i, addSens(x.values[i], v));
     }
     const zero = zerosLike(y);
     if (!(zero instanceof RecordValue)) throw new PrimError(`internal: record_add into ${aTypeName(y)}`);
