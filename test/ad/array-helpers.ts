@@ -4,6 +4,8 @@
 // `hessian` against central differences of the same program on the VM.
 import { expect } from "vitest";
 import { Tensor, tuple } from "../../src/index.js";
+import { centralDiff } from "../helpers/finite-difference.js";
+import { random } from "../helpers/random.js";
 import { isClose, load, type Tolerance } from "./helpers.js";
 
 /**
@@ -11,15 +13,6 @@ import { isClose, load, type Tolerance } from "./helpers.js";
  * w.r.t. a tuple comes back as a JS array), a plain object a Record.
  */
 export type Val = number | Tensor | readonly Val[] | { readonly [field: string]: Val };
-
-/** A small deterministic generator (an LCG), so that "random" values are the same on every run. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -119,19 +112,6 @@ export function expectSameStructure(got: unknown, template: Val, what: string): 
   }
 }
 
-/**
- * Central difference of `f` in the k-th number of `xs`, with h relative to that number
- * (h = h0·max(1, |x|)). For a well-scaled f the estimate is good to ~1e-9 relative: truncation
- * O(h²f''') ≈ 1e-12, rounding O(ε|f|/h) ≈ 2e-10·|f|.
- */
-export function centralDiffAt(f: (xs: readonly number[]) => number, xs: readonly number[], k: number, h0 = 1e-6): number {
-  const x = xs[k]!;
-  const h = h0 * Math.max(1, Math.abs(x));
-  const at = (d: number): number => f(xs.map((v, i) => (i === k ? v + d : v)));
-  // (x + h) - (x - h) is the step actually taken, which is not exactly 2h in floating point.
-  return (at(h) - at(-h)) / (x + h - (x - h));
-}
-
 export interface ArrayCheckOptions extends Tolerance {
   /** The def to differentiate (default `f`). */
   readonly name?: string;
@@ -187,10 +167,10 @@ export function checkArrayGrad(source: string, args: readonly Val[], options: Ar
     expectSameStructure(grads[k], args[k]!, `${what} ${where}`);
     const g = flatten(grads[k] as Val);
     const xs = flatten(args[k]!);
-    const fk = (v: readonly number[]): number => fn(...inputs.map((x, i) => (i === k ? toInput(rebuild(args[k]!, v)) : x))) as number;
+    const fk = (...v: number[]): number => fn(...inputs.map((x, i) => (i === k ? toInput(rebuild(args[k]!, v)) : x))) as number;
     const bad: string[] = [];
     xs.forEach((_, e) => {
-      const fd = centralDiffAt(fk, xs, e, options.h);
+      const fd = centralDiff(fk, xs, e, options.h);
       if (!isClose(g[e]!, fd, tol)) bad.push(`element ${e}: got ${g[e]}, finite differences give ${fd}`);
     });
     if (bad.length > 0) expect.fail(`${what} ${where}\n${bad.join("\n")}\n(tolerance ${JSON.stringify(tol)})`);

@@ -3,34 +3,12 @@
 // of the program itself (rather than of a JS transcription) tests exactly what users run.
 import { expect } from "vitest";
 import { compile, MyxError, type MyxModule } from "../../src/index.js";
+import { centralDiff } from "../helpers/finite-difference.js";
 
 export const load = (source: string): MyxModule => compile(source, { filename: "ad.myx" });
 
 /** Runs a program and returns what it printed. */
 export const run = (source: string): string => load(source).run();
-
-/** The MyxError a program raises (at compile or run time); fails the test if it raises none. */
-export function myxError(source: string): MyxError {
-  try {
-    run(source);
-  } catch (e) {
-    if (e instanceof MyxError) return e;
-    throw e;
-  }
-  throw new Error(`expected a Myx error from:\n${source}`);
-}
-
-/**
- * Central difference of `f` in argument `k`. The step is relative to |x| (h = 1e-6·max(1, |x|)):
- * the truncation error is O(h²·f''') ≈ 1e-12 and the rounding error O(ε·|f|/h) ≈ 2e-10·|f|, so
- * for a well-scaled f the estimate is good to about 1e-9 relative.
- */
-export function centralDiff(f: (...xs: number[]) => number, xs: readonly number[], k: number, h0 = 1e-6): number {
-  const h = h0 * Math.max(1, Math.abs(xs[k]!));
-  const at = (d: number): number => f(...xs.map((x, i) => (i === k ? x + d : x)));
-  // (x + h) - (x - h) is the step actually taken, which is not exactly 2h in floating point.
-  return (at(h) - at(-h)) / (xs[k]! + h - (xs[k]! - h));
-}
 
 export interface Tolerance {
   /** Relative to the larger magnitude of the two. */

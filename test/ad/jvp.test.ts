@@ -9,24 +9,10 @@ import { transformForwardGraph } from "../../src/ad/forward.js";
 import { compile, tuple } from "../../src/index.js";
 import { printGraphs } from "../../src/ir/print.js";
 import { lowerModule } from "../ir/helpers.js";
-import { expectClose, load, myxError, run, type Tolerance } from "./helpers.js";
-
-type NumFn = (...xs: number[]) => number;
-
-/** A small deterministic generator, so that "random" points are the same on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** `(f(x + h·t) − f(x − h·t)) / 2h`, with h relative to the size of x. */
-function directionalDiff(f: NumFn, xs: readonly number[], ts: readonly number[]): number {
-  const h = 1e-6 * Math.max(1, ...xs.map(Math.abs));
-  return (f(...xs.map((x, i) => x + h * ts[i]!)) - f(...xs.map((x, i) => x - h * ts[i]!))) / (2 * h);
-}
+import { myxError } from "../helpers/errors.js";
+import { directionalDiff, type NumFn } from "../helpers/finite-difference.js";
+import { random } from "../helpers/random.js";
+import { expectClose, load, run, type Tolerance } from "./helpers.js";
 
 /**
  * `source` defines `name` with Num parameters and a Num result. At each point, along each axis and

@@ -1,10 +1,10 @@
-// Random well-formed scalar programs `def f(x, y) { … }`, differentiated and compared with finite
-// differences. Programs are built from a small AST (so fast-check can shrink them) that is both
-// printed as Myx and evaluated by a reference interpreter here: the interpreter gives the value
-// to check the VM against, and the outcome of every comparison the run evaluated. A point is used
-// only if every point of the finite-difference stencil takes the same branches as the point itself
-// (the exact form of "the comparison margin is larger than the step"); otherwise FD would measure
-// a jump, not the derivative of the branch taken, and the point is rejected instead of reported.
+// Random well-formed scalar programs `def f(x, y) { … }` (helpers/programs/smooth.ts),
+// differentiated and compared with finite differences. Each is both printed as Myx and evaluated
+// by a reference interpreter: the interpreter gives the value to check the VM against, and the
+// outcome of every comparison the run evaluated. A point is used only if every point of the
+// finite-difference stencil takes the same branches as the point itself (the exact form of "the
+// comparison margin is larger than the step"); otherwise FD would measure a jump, not the
+// derivative of the branch taken, and the point is rejected instead of reported.
 //
 // Every fifth program also has its second derivatives checked against finite differences of its
 // gradient. `npm test` runs 500 programs from a fixed seed; `npm run fuzz:ad` runs 10,000 from a
@@ -13,154 +13,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MyxModule } from "../../src/index.js";
 import { fuzzSeed } from "../fuzz-seed.js";
+import { coordinate, finiteDifference, stencil } from "../helpers/finite-difference.js";
+import { block } from "../helpers/programs/scalar.js";
+import { evaluate, expr, program, type Expr, type Trace } from "../helpers/programs/smooth.js";
 import { hasBuiltin, isClose, load } from "./helpers.js";
 
 const RUNS = Number(process.env.MYX_FUZZ_RUNS ?? 500);
 const SEED = fuzzSeed("MYX_FUZZ_SEED", 20261205);
-
-type Unary = "sin" | "cos" | "tanh" | "exp" | "log" | "neg";
-interface Cmp { readonly a: Expr; readonly op: "<" | ">"; readonly b: Expr }
-type Expr =
-  | { readonly k: "num"; readonly v: number }
-  | { readonly k: "var"; readonly i: number } // the (i mod n)-th name in scope
-  | { readonly k: "bin"; readonly op: "+" | "-" | "*" | "/"; readonly a: Expr; readonly b: Expr }
-  | { readonly k: "un"; readonly f: Unary; readonly a: Expr }
-  | { readonly k: "if"; readonly c: Cmp; readonly join: null | { readonly op: "and" | "or"; readonly c: Cmp }; readonly t: Expr; readonly e: Expr }
-  | { readonly k: "let"; readonly v: Expr; readonly body: Expr }
-  | { readonly k: "loop"; readonly n: number; readonly upd: "add" | "mul"; readonly init: Expr; readonly step: Expr; readonly body: Expr }
-  | { readonly k: "lam"; readonly arg: Expr; readonly body: Expr } // (|v| body)(arg)
-  | { readonly k: "hof"; readonly h: "twice" | "fold3"; readonly arg: Expr; readonly body: Expr };
-
-// Helpers the programs pass lambdas to. fold3's lambda takes (accumulator, index).
-const PRELUDE = `def twice(g, v) = g(g(v));
-def fold3(g, acc) { var a = acc; for k in 0..3 { a = g(a, k); } a }`;
-
-const { expr } = fc.letrec<{ expr: Expr; cmp: Cmp }>((tie) => ({
-  expr: fc.oneof(
-    { depthSize: "large", maxDepth: 6, depthIdentifier: "expr" },
-    // The first is what the depth limit falls back to: a leaf.
-    { weight: 6, arbitrary: fc.oneof(
-      fc.constantFrom(0.5, 1, 1.5, 2, 3, -0.5, -1, 0.25).map((v): Expr => ({ k: "num", v })),
-      fc.nat(20).map((i): Expr => ({ k: "var", i })),
-      fc.nat(20).map((i): Expr => ({ k: "var", i })),
-    ) },
-    { weight: 5, arbitrary: fc.record({ k: fc.constant("bin" as const), op: fc.constantFrom("+" as const, "-" as const, "*" as const, "/" as const), a: tie("expr"), b: tie("expr") }) },
-    { weight: 4, arbitrary: fc.record({ k: fc.constant("un" as const), f: fc.constantFrom<Unary>("sin", "cos", "tanh", "exp", "log", "neg"), a: tie("expr") }) },
-    { weight: 2, arbitrary: fc.record({
-      k: fc.constant("if" as const), c: tie("cmp"),
-      join: fc.option(fc.record({ op: fc.constantFrom("and" as const, "or" as const), c: tie("cmp") }), { freq: 3 }),
-      t: tie("expr"), e: tie("expr"),
-    }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("let" as const), v: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({
-      k: fc.constant("loop" as const), n: fc.integer({ min: 0, max: 4 }), upd: fc.constantFrom("add" as const, "mul" as const),
-      init: tie("expr"), step: tie("expr"), body: tie("expr"),
-    }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("lam" as const), arg: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("hof" as const), h: fc.constantFrom("twice" as const, "fold3" as const), arg: tie("expr"), body: tie("expr") }) },
-  ),
-  cmp: fc.record({ a: tie("expr"), op: fc.constantFrom("<" as const, ">" as const), b: tie("expr") }),
-}));
-
-// ---- Printing. Binders are named by their depth in scope, so names never clash along a path.
-
-const nameAt = (level: number): string => (level === 0 ? "x" : level === 1 ? "y" : `v${level}`);
-const pick = (scope: readonly string[], i: number): string => scope[i % scope.length]!;
-
-function show(e: Expr, scope: readonly string[]): string {
-  switch (e.k) {
-    case "num": return e.v < 0 ? `(${e.v})` : `${e.v}`;
-    case "var": return pick(scope, e.i);
-    // Division only by something ≥ 2, and log only of something ≥ 1: no poles in the domain.
-    case "bin": return e.op === "/" ? `(${show(e.a, scope)} / (2 + ${show(e.b, scope)} * ${show(e.b, scope)}))` : `(${show(e.a, scope)} ${e.op} ${show(e.b, scope)})`;
-    case "un": {
-      const a = show(e.a, scope);
-      return e.f === "neg" ? `(-${a})` : e.f === "exp" ? `exp(tanh(${a}))` : e.f === "log" ? `log(1 + ${a} * ${a})` : `${e.f}(${a})`;
-    }
-    case "if": {
-      const cmp = (c: Cmp): string => `(${show(c.a, scope)} ${c.op} ${show(c.b, scope)})`;
-      const cond = e.join === null ? cmp(e.c) : `${cmp(e.c)} ${e.join.op} ${cmp(e.join.c)}`;
-      return `(if ${cond} { ${block(e.t, scope)} } else { ${block(e.e, scope)} })`;
-    }
-    // Statements need a block: an immediately applied nullary lambda is one.
-    case "let": case "loop": return `(|| { ${block(e, scope)} })()`;
-    case "lam": {
-      const v = nameAt(scope.length);
-      return `(|${v}| { ${block(e.body, [...scope, v])} })(${show(e.arg, scope)})`;
-    }
-    case "hof": {
-      const vs = e.h === "twice" ? [nameAt(scope.length)] : [nameAt(scope.length), nameAt(scope.length + 1)];
-      return `${e.h}(|${vs.join(", ")}| { ${block(e.body, [...scope, ...vs])} }, ${show(e.arg, scope)})`;
-    }
-  }
-}
-
-/** `e` in statement position: lets and loops become statements, anything else the block's value. */
-function block(e: Expr, scope: readonly string[]): string {
-  if (e.k === "let") {
-    const v = nameAt(scope.length);
-    return `let ${v} = ${show(e.v, scope)}; ${block(e.body, [...scope, v])}`;
-  }
-  if (e.k === "loop") {
-    const [a, i] = [nameAt(scope.length), nameAt(scope.length + 1)];
-    const step = show(e.step, [...scope, a, i]);
-    const update = e.upd === "add" ? `${a} + tanh(${step})` : `${a} * cos(${step})`;
-    return `var ${a} = ${show(e.init, scope)}; for ${i} in 0..${e.n} { ${a} = ${update}; } ${block(e.body, [...scope, a])}`;
-  }
-  return show(e, scope);
-}
-
-const program = (e: Expr): string => `${PRELUDE}\ndef f(x, y) {\n  ${block(e, ["x", "y"])}\n}`;
-
-// ---- The reference interpreter: the same arithmetic in the same order, recording each branch.
-
-/** The outcome of each comparison, in evaluation order. */
-type Trace = boolean[];
-
-function evaluate(e: Expr, env: readonly number[], tr: Trace): number {
-  const ev = (x: Expr, more: readonly number[] = []): number => evaluate(x, more.length ? [...env, ...more] : env, tr);
-  switch (e.k) {
-    case "num": return e.v;
-    case "var": return env[e.i % env.length]!;
-    case "bin": {
-      const a = ev(e.a);
-      if (e.op === "/") { const b = ev(e.b); return a / (2 + b * b); }
-      const b = ev(e.b);
-      return e.op === "+" ? a + b : e.op === "-" ? a - b : a * b;
-    }
-    case "un": {
-      const a = ev(e.a);
-      return e.f === "neg" ? -a : e.f === "exp" ? Math.exp(Math.tanh(a)) : e.f === "log" ? Math.log(1 + a * a) : Math[e.f](a);
-    }
-    case "if": {
-      const cmp = (c: Cmp): boolean => {
-        const [a, b] = [ev(c.a), ev(c.b)];
-        const outcome = c.op === "<" ? a < b : a > b;
-        tr.push(outcome);
-        return outcome;
-      };
-      const first = cmp(e.c);
-      const taken = e.join === null ? first : e.join.op === "and" ? first && cmp(e.join.c) : first || cmp(e.join.c);
-      return taken ? ev(e.t) : ev(e.e);
-    }
-    case "let": return ev(e.body, [ev(e.v)]);
-    case "loop": {
-      let a = ev(e.init);
-      for (let i = 0; i < e.n; i++) {
-        const s = ev(e.step, [a, i]);
-        a = e.upd === "add" ? a + Math.tanh(s) : a * Math.cos(s);
-      }
-      return ev(e.body, [a]);
-    }
-    case "lam": return ev(e.body, [ev(e.arg)]);
-    case "hof": {
-      let a = ev(e.arg);
-      if (e.h === "twice") return ev(e.body, [ev(e.body, [a])]);
-      for (let k = 0; k < 3; k++) a = ev(e.body, [a, k]);
-      return a;
-    }
-  }
-}
 
 // ---- Derivative oracles: each gives (∂f/∂x, ∂f/∂y). More modes (jvp) slot in beside grad.
 
@@ -188,23 +47,6 @@ if (hasBuiltin("jvp")) {
 }
 
 type Point = readonly [number, number];
-
-/** The FD stencil in coordinate k: p ± h and p ± h/2, with h relative to |p_k|. */
-function stencil(p: Point, k: 0 | 1): { h: number; at: (s: number) => Point } {
-  return { h: 1e-4 * Math.max(1, Math.abs(p[k])), at: (s) => (k === 0 ? [p[0] + s, p[1]] : [p[0], p[1] + s]) };
-}
-
-/**
- * Richardson-extrapolated central difference (error O(h⁴)), with an error estimate: D(h) and
- * D(h/2) differ by ~¾h²·f''' where f is smooth, and wildly where a step overflows or cancels.
- */
-function finiteDifference(f: (x: number, y: number) => number, p: Point, k: 0 | 1): { d: number; err: number } {
-  const { h, at } = stencil(p, k);
-  const fAt = (s: number): number => f(...at(s));
-  const d1 = (fAt(h) - fAt(-h)) / (2 * h);
-  const d2 = (fAt(h / 2) - fAt(-h / 2)) / h;
-  return { d: d2 + (d2 - d1) / 3, err: Math.abs(d2 - d1) };
-}
 
 /** Whether every stencil point takes the branches `p` takes, with finite values. */
 function branchesStable(e: Expr, p: Point, trace: Trace): boolean {
@@ -297,10 +139,7 @@ function checkSecondOrder(m: MyxModule, p: Point, fail: (msg: string, p: Point) 
   }
 }
 
-// Points on a grid of step 1/997 in [-2, 2]: no tiny or subnormal coordinates (which fc.double
-// favours and which only make every `x < 0` a coin toss for FD), and x = y now and then, which
-// the branch-stability check must cope with.
-const coordinate = fc.integer({ min: -1994, max: 1994 }).map((n) => n / 997);
+// x = y now and then on this grid, which the branch-stability check must cope with.
 const point = fc.tuple(coordinate, coordinate);
 
 describe("random programs: derivatives agree with finite differences and with each other", () => {

@@ -4,21 +4,12 @@
 // a loop is a forward and a backward loop that make no closure per iteration, and that of a
 // recursive function one recursive graph for each sweep that makes no closure per call.
 import { describe, expect, it } from "vitest";
-import { gradientGraph } from "../../src/ad/gradient-graph.js";
 import { frontEnd } from "../../src/index.js";
 import { isConstantGraph, type Graph } from "../../src/ir/graph.js";
 import { analyze } from "../../src/ir/manager.js";
-import { optimize } from "../../src/opt/optimize.js";
 import { irStats } from "../../src/cli/stats.js";
 import { printGraphs } from "../../src/ir/print.js";
-
-function optimizedGradient(source: string, fn: string) {
-  const { module, session } = frontEnd(source, { filename: "bar.myx" });
-  const f = module.defs.get(fn)!;
-  const g = gradientGraph(session, f);
-  optimize([g], new Set([g]), { session });
-  return { f, g };
-}
+import { optimizedGradient } from "../helpers/optimized-gradient.js";
 
 function statsOf(source: string, fn: string) {
   const { f, g } = optimizedGradient(source, fn);

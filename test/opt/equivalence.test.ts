@@ -1,10 +1,11 @@
 // The optimizer changes how a program computes, never what: with and without it a program prints
 // the same text, its functions return the same values and their gradients are the same — bit for
 // bit (Object.is, so also the sign of a zero), since every rewrite is meant to be exact in
-// IEEE-754. Checked on the examples, and on random programs: arithmetic, let, var, if with
-// and/or, bounded for loops, lambdas applied, returned and passed (also to a recursive def),
-// tuples, records, prints, and the neutral elements the rewrites look for. Any difference fails;
-// the kinds once found are kept as small regression tests at the end of this file.
+// IEEE-754. Checked on the examples, and on random programs (helpers/programs/effects.ts):
+// arithmetic, let, var, if with and/or, bounded for loops, lambdas applied, returned and passed
+// (also to a recursive def), tuples, records, prints, and the neutral elements the rewrites look
+// for. Any difference fails; the kinds once found are kept as small regression tests at the end
+// of this file.
 //
 // `npm test` runs 400 programs from a fixed seed; `npm run fuzz:opt` runs 5,000 from a random one.
 // MYX_OPT_RUNS=<n> runs n, MYX_OPT_SEED=<n> replays a run.
@@ -16,6 +17,8 @@ import { compile, MyxError } from "../../src/index.js";
 import { formatValue } from "../../src/runtime/format-value.js";
 import { hasBuiltin } from "../ad/helpers.js";
 import { fuzzSeed } from "../fuzz-seed.js";
+import { block } from "../helpers/programs/scalar.js";
+import { expr, program, type Expr } from "../helpers/programs/effects.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -39,150 +42,6 @@ describe("the examples print the same with and without the optimizer", () => {
 
 const RUNS = Number(process.env.MYX_OPT_RUNS ?? 400);
 const SEED = fuzzSeed("MYX_OPT_SEED", 20261205);
-
-type Unary = "sin" | "cos" | "tanh" | "exp" | "log" | "neg" | "stop";
-/** `x * 1`, `1 * x`, `x / 1`, `x - 0`, `x + 0`, `-(-x)`, `0 - x`: what the arithmetic rewrites look at. */
-type Neutral = "*1" | "1*" | "/1" | "-0" | "+0" | "--" | "0-";
-interface Cmp { readonly a: Expr; readonly op: "<" | ">" | "=="; readonly b: Expr }
-type Expr =
-  | { readonly k: "num"; readonly v: number }
-  | { readonly k: "var"; readonly i: number } // the (i mod n)-th name in scope
-  | { readonly k: "bin"; readonly op: "+" | "-" | "*" | "/" | "÷"; readonly a: Expr; readonly b: Expr }
-  | { readonly k: "un"; readonly f: Unary; readonly a: Expr }
-  | { readonly k: "neutral"; readonly n: Neutral; readonly a: Expr }
-  | { readonly k: "if"; readonly c: Cmp; readonly join: null | { readonly op: "and" | "or"; readonly c: Cmp }; readonly t: Expr; readonly e: Expr }
-  | { readonly k: "let"; readonly v: Expr; readonly body: Expr }
-  | { readonly k: "assign"; readonly init: Expr; readonly c: Cmp; readonly v: Expr; readonly body: Expr } // var, assigned in an if
-  | { readonly k: "loop"; readonly n: number; readonly upd: "add" | "mul"; readonly init: Expr; readonly step: Expr; readonly body: Expr }
-  | { readonly k: "print"; readonly v: Expr; readonly body: Expr }
-  | { readonly k: "lam"; readonly arg: Expr; readonly body: Expr } // (|v| body)(arg)
-  | { readonly k: "curry"; readonly a: Expr; readonly b: Expr; readonly body: Expr } // (|v| |w| body)(a)(b)
-  | { readonly k: "hof"; readonly h: "twice" | "fold3" | "pw"; readonly arg: Expr; readonly body: Expr }
-  | { readonly k: "tuple"; readonly how: "param" | "destructure"; readonly a: Expr; readonly b: Expr; readonly body: Expr }
-  | { readonly k: "index"; readonly items: readonly Expr[]; readonly i: number }
-  | { readonly k: "record"; readonly how: "param" | "field"; readonly a: Expr; readonly b: Expr; readonly body: Expr };
-
-// Helpers the programs pass lambdas to. fold3's lambda takes (accumulator, index); pw recurses.
-const PRELUDE = `def twice(g, v) = g(g(v));
-def fold3(g, acc) { var a = acc; for k in 0..3 { a = g(a, k); } a }
-def pw(g, v, n) = if n <= 0 { v } else { g(pw(g, v, n - 1)) };`;
-
-const { expr } = fc.letrec<{ expr: Expr; cmp: Cmp }>((tie) => ({
-  expr: fc.oneof(
-    { depthSize: "large", maxDepth: 5, depthIdentifier: "expr" },
-    { weight: 6, arbitrary: fc.oneof(
-      fc.constantFrom(0, -0, 0.5, 1, 1.5, 2, 3, -0.5, -1, 0.25).map((v): Expr => ({ k: "num", v })),
-      fc.nat(20).map((i): Expr => ({ k: "var", i })),
-      fc.nat(20).map((i): Expr => ({ k: "var", i })),
-    ) },
-    { weight: 5, arbitrary: fc.record({ k: fc.constant("bin" as const), op: fc.constantFrom(...(["+", "-", "*", "/", "+", "-", "*", "/", "÷"] as const)), a: tie("expr"), b: tie("expr") }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant("un" as const), f: fc.constantFrom<Unary>("sin", "cos", "tanh", "exp", "log", "neg", "stop"), a: tie("expr") }) },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant("neutral" as const), n: fc.constantFrom<Neutral>("*1", "1*", "/1", "-0", "+0", "--", "0-"), a: tie("expr") }) },
-    { weight: 2, arbitrary: fc.record({
-      k: fc.constant("if" as const), c: tie("cmp"),
-      join: fc.option(fc.record({ op: fc.constantFrom("and" as const, "or" as const), c: tie("cmp") }), { freq: 3 }),
-      t: tie("expr"), e: tie("expr"),
-    }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant("let" as const), v: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("assign" as const), init: tie("expr"), c: tie("cmp"), v: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({
-      k: fc.constant("loop" as const), n: fc.integer({ min: 0, max: 3 }), upd: fc.constantFrom("add" as const, "mul" as const),
-      init: tie("expr"), step: tie("expr"), body: tie("expr"),
-    }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("print" as const), v: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("lam" as const), arg: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("curry" as const), a: tie("expr"), b: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("hof" as const), h: fc.constantFrom("twice" as const, "fold3" as const, "pw" as const), arg: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("tuple" as const), how: fc.constantFrom("param" as const, "destructure" as const), a: tie("expr"), b: tie("expr"), body: tie("expr") }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("index" as const), items: fc.array(tie("expr"), { minLength: 1, maxLength: 3 }), i: fc.integer({ min: -3, max: 2 }) }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant("record" as const), how: fc.constantFrom("param" as const, "field" as const), a: tie("expr"), b: tie("expr"), body: tie("expr") }) },
-  ),
-  cmp: fc.record({ a: tie("expr"), op: fc.constantFrom("<" as const, ">" as const, "==" as const), b: tie("expr") }),
-}));
-
-// ---- Printing. Binders are named by their depth in scope, so names never clash along a path;
-// a scope entry is any expression that gives a Num (`v3[0]`, `v4.q`).
-
-const nameAt = (level: number): string => (level === 0 ? "x" : level === 1 ? "y" : `v${level}`);
-const pick = (scope: readonly string[], i: number): string => scope[i % scope.length]!;
-const num = (v: number): string => (Object.is(v, -0) ? "(0 * -1)" : v < 0 ? `(${v})` : `${v}`);
-
-function show(e: Expr, scope: readonly string[]): string {
-  const s = (x: Expr, more: readonly string[] = []): string => show(x, more.length ? [...scope, ...more] : scope);
-  switch (e.k) {
-    case "num": return num(e.v);
-    case "var": return pick(scope, e.i);
-    case "bin":
-      // "/" keeps the denominator ≥ 2; "÷" is plain division, infinities and NaN included.
-      return e.op === "/" ? `(${s(e.a)} / (2 + ${s(e.b)} * ${s(e.b)}))` : e.op === "÷" ? `(${s(e.a)} / ${s(e.b)})` : `(${s(e.a)} ${e.op} ${s(e.b)})`;
-    case "un": {
-      const a = s(e.a);
-      return e.f === "neg" ? `(-${a})` : e.f === "exp" ? `exp(tanh(${a}))` : e.f === "log" ? `log(1 + ${a} * ${a})` : e.f === "stop" ? `stop_gradient(${a})` : `${e.f}(${a})`;
-    }
-    case "neutral": {
-      const a = s(e.a);
-      const forms: Record<Neutral, string> = { "*1": `(${a} * 1)`, "1*": `(1 * ${a})`, "/1": `(${a} / 1)`, "-0": `(${a} - 0)`, "+0": `(${a} + 0)`, "--": `(-(-${a}))`, "0-": `(0 - ${a})` };
-      return forms[e.n];
-    }
-    case "if": {
-      const cmp = (c: Cmp): string => `(${s(c.a)} ${c.op} ${s(c.b)})`;
-      const cond = e.join === null ? cmp(e.c) : `${cmp(e.c)} ${e.join.op} ${cmp(e.join.c)}`;
-      return `(if ${cond} { ${block(e.t, scope)} } else { ${block(e.e, scope)} })`;
-    }
-    // Statements need a block: an immediately applied nullary lambda is one.
-    case "let": case "assign": case "loop": case "print": return `(|| { ${block(e, scope)} })()`;
-    case "tuple": if (e.how === "destructure") return `(|| { ${block(e, scope)} })()`; else {
-      const t = nameAt(scope.length);
-      return `(|${t}| { ${block(e.body, [...scope, `${t}[0]`, `${t}[1]`])} })((${s(e.a)}, ${s(e.b)}))`;
-    }
-    case "record": if (e.how === "field") return `(|| { ${block(e, scope)} })()`; else {
-      const r = nameAt(scope.length);
-      return `(|${r}| { ${block(e.body, [...scope, `${r}.p`, `${r}.q`])} })({p: ${s(e.a)}, q: ${s(e.b)}})`;
-    }
-    case "index": return `(${e.items.map((x) => s(x)).join(", ")}${e.items.length === 1 ? "," : ""})[${e.i % e.items.length}]`;
-    case "lam": {
-      const v = nameAt(scope.length);
-      return `(|${v}| { ${block(e.body, [...scope, v])} })(${s(e.arg)})`;
-    }
-    case "curry": {
-      const [v, w] = [nameAt(scope.length), nameAt(scope.length + 1)];
-      return `(|${v}| |${w}| { ${block(e.body, [...scope, v, w])} })(${s(e.a)})(${s(e.b)})`;
-    }
-    case "hof": {
-      const vs = e.h === "fold3" ? [nameAt(scope.length), nameAt(scope.length + 1)] : [nameAt(scope.length)];
-      const lam = `|${vs.join(", ")}| { ${block(e.body, [...scope, ...vs])} }`;
-      return e.h === "pw" ? `pw(${lam}, ${s(e.arg)}, 2)` : `${e.h}(${lam}, ${s(e.arg)})`;
-    }
-  }
-}
-
-/** `e` in statement position: binding forms become statements, anything else the block's value. */
-function block(e: Expr, scope: readonly string[]): string {
-  const v = nameAt(scope.length);
-  switch (e.k) {
-    case "let": return `let ${v} = ${show(e.v, scope)}; ${block(e.body, [...scope, v])}`;
-    case "assign": {
-      const c = `(${show(e.c.a, scope)} ${e.c.op} ${show(e.c.b, scope)})`;
-      return `var ${v} = ${show(e.init, scope)}; if ${c} { ${v} = ${show(e.v, [...scope, v])}; } ${block(e.body, [...scope, v])}`;
-    }
-    case "loop": {
-      const i = nameAt(scope.length + 1);
-      const step = show(e.step, [...scope, v, i]);
-      const update = e.upd === "add" ? `${v} + tanh(${step})` : `${v} * cos(${step})`;
-      return `var ${v} = ${show(e.init, scope)}; for ${i} in 0..${e.n} { ${v} = ${update}; } ${block(e.body, [...scope, v])}`;
-    }
-    case "print": return `print("p", ${show(e.v, scope)}); ${block(e.body, scope)}`;
-    case "tuple":
-      if (e.how !== "destructure") break;
-      return `let (${v}, ${nameAt(scope.length + 1)}) = (${show(e.a, scope)}, ${show(e.b, scope)}); ${block(e.body, [...scope, v, nameAt(scope.length + 1)])}`;
-    case "record":
-      if (e.how !== "field") break;
-      return `let ${v} = {p: ${show(e.a, scope)}, q: ${show(e.b, scope)}}; ${block(e.body, [...scope, `${v}.q`, `${v}.p`])}`;
-  }
-  return show(e, scope);
-}
-
-const program = (e: Expr): string => `${PRELUDE}\ndef f(x, y) {\n  ${block(e, ["x", "y"])}\n}`;
 
 // ---- The comparison.
 //

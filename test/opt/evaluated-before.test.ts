@@ -16,7 +16,7 @@ import { capturedBy, evaluatedBefore } from "../../src/opt/effects.js";
 import { Round } from "../../src/opt/round.js";
 import { primOf } from "../../src/ir/match.js";
 import { Rewriter } from "../../src/opt/rewriter.js";
-import { random } from "../ad/array-helpers.js";
+import { random } from "../helpers/random.js";
 import { lowerModule } from "../ir/helpers.js";
 
 const source = `

@@ -2,23 +2,15 @@
 // known function gets a copy in which that function is a constant, so its body is inlined; the
 // recursive call passing the function on becomes a call of the copy itself.
 import { describe, expect, it } from "vitest";
-import { gradientGraph } from "../../src/ad/gradient-graph.js";
-import { compile, frontEnd } from "../../src/index.js";
+import { compile } from "../../src/index.js";
 import { isConstantGraph, type Graph } from "../../src/ir/graph.js";
 import { analyze } from "../../src/ir/manager.js";
-import { optimize } from "../../src/opt/optimize.js";
+import { optimizedGradient } from "../helpers/optimized-gradient.js";
 
 const SOURCE = `def apply_n(f, x, n) = if n == 0 { x } else { apply_n(f, f(x), n - 1) };
 def sq(x) = x * x * 0.5 + sin(x);
 def g(x) = apply_n(sq, x, 5);
 def dg(x) = grad(g)(x);`;
-
-function optimizedGradient(source: string, fn: string): Graph {
-  const { module, session } = frontEnd(source, { filename: "s.myx" });
-  const g = gradientGraph(session, module.defs.get(fn)!);
-  optimize([g], new Set([g]), { session });
-  return g;
-}
 
 /** The graphs a call in `root`'s reach names as its callee. */
 function callees(root: Graph): Graph[] {
@@ -28,7 +20,7 @@ function callees(root: Graph): Graph[] {
 
 describe("specialization on constant function arguments", () => {
   it("copies a recursive higher-order def for the function it is given, which is then inlined", () => {
-    const names = callees(optimizedGradient(SOURCE, "g")).map((h) => h.name);
+    const names = callees(optimizedGradient(SOURCE, "g").g).map((h) => h.name);
     expect(names).toContain("apply_n▶w[sq▶]");
     // Neither sq's J nor the unspecialized apply_n is called any more.
     expect(names.filter((n) => n === "sq▶" || n === "apply_n▶w")).toEqual([]);
@@ -45,7 +37,7 @@ describe("specialization on constant function arguments", () => {
 def use(f, x, n) = if n == 0 { f(x) } else { use(f, x * 2, n - 1) };
 def sq(x) = x * x;
 def g(x, a) = keep(sq, x, 3) + use(|y| y * a, x, 2);`;
-    const names = callees(optimizedGradient(src, "g")).map((h) => h.name);
+    const names = callees(optimizedGradient(src, "g").g).map((h) => h.name);
     expect(names.filter((n) => n.includes("["))).toEqual([]);
   });
 });

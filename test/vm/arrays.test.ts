@@ -1,9 +1,10 @@
 // Arrays end to end in the forward language (SPEC §3–§5): Myx programs using every array builtin
 // and operator, run through lowering, the optimizer and the VM, with and without the optimizer.
 import { describe, expect, it } from "vitest";
-import { compile, MyxError, Tensor, tuple } from "../../src/index.js";
+import { compile, Tensor, tuple } from "../../src/index.js";
 import { formatValue } from "../../src/runtime/format-value.js";
 import { rand, randn } from "../../src/runtime/tensor/random.js";
+import { myxError } from "../helpers/errors.js";
 
 /** What a program prints; the optimizer must not change it (SPEC §6 `--no-opt`). */
 function run(source: string): string {
@@ -15,17 +16,7 @@ function run(source: string): string {
 /** The printed value of one expression. */
 const show = (expr: string): string => run(`print(${expr});`).trimEnd();
 
-function runtimeError(source: string): MyxError {
-  try {
-    compile(source, { filename: "t.myx" }).run();
-  } catch (e) {
-    if (e instanceof MyxError) return e;
-    throw e;
-  }
-  throw new Error("expected a runtime error");
-}
-
-const errorOf = (source: string): string => runtimeError(source).diagnostics[0]!.message;
+const errorOf = (source: string): string => myxError(source).diagnostics[0]!.message;
 
 describe("elementwise math on arrays", () => {
   const unary: Record<string, (x: number) => number> = {
@@ -195,7 +186,7 @@ describe("array builtins", () => {
   });
 
   it("locates a failure inside the mapped function in its body, under the map", () => {
-    const d = runtimeError(`def f(x) = x + (1,);\ndef g(a) = map(|x| f(x) * 2, a);\nprint(g([1]));`).diagnostics[0]!;
+    const d = myxError(`def f(x) = x + (1,);\ndef g(a) = map(|x| f(x) * 2, a);\nprint(g([1]));`).diagnostics[0]!;
     expect(d).toMatchObject({ line: 1, col: 14, message: "+ expects Num or Array operands, got Num and Tuple" });
     expect(d.trace!.map((f) => f.fn)).toEqual(["f", "lambda", "g", "main"]);
   });
@@ -230,7 +221,7 @@ describe("array errors", () => {
   });
 
   it("locate a ragged array literal", () => {
-    const e = runtimeError("let ok = [1, 2];\nlet a = [[1, 2], [3]];");
+    const e = myxError("let ok = [1, 2];\nlet a = [[1, 2], [3]];");
     expect(e.diagnostics[0]).toMatchObject({ line: 2, col: 9, message: "ragged array literal: item 1 has shape (1,), item 0 has shape (2,)" });
     expect(e.message.split("\n")[0]).toBe("t.myx:2:9: error: ragged array literal: item 1 has shape (1,), item 0 has shape (2,)");
     expect(errorOf("print([1, [2]]);")).toBe("ragged array literal: item 1 is of type Array, item 0 is a Num");

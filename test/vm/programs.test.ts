@@ -1,18 +1,9 @@
 // Whole programs from source through lowering and the VM: the semantics of SPEC §3 end to end.
 import { describe, expect, it } from "vitest";
 import { compile, MyxError } from "../../src/index.js";
+import { myxError } from "../helpers/errors.js";
 
 const run = (source: string): string => compile(source, { filename: "t.myx" }).run();
-
-function runtimeError(source: string): MyxError {
-  try {
-    run(source);
-  } catch (e) {
-    if (e instanceof MyxError) return e;
-    throw e;
-  }
-  throw new Error("expected a runtime error");
-}
 
 describe("programs", () => {
   it("runs loops of 3,000,000 iterations in constant stack", () => {
@@ -59,22 +50,22 @@ describe("programs", () => {
 
   it("lets functions read top-level lets, and reports one read before its let has run", () => {
     expect(run(`let k = 3;\ndef f(x) = k * x;\nprint(f(2));`)).toBe("6\n");
-    const e = runtimeError(`def f() = k;\nprint(f());\nlet k = 1;`);
+    const e = myxError(`def f() = k;\nprint(f());\nlet k = 1;`);
     expect(e.diagnostics[0]).toMatchObject({ line: 1, col: 11, message: "'k' is used before its let has run" });
   });
 
   it("locates runtime errors and reports the Myx stack innermost first", () => {
-    const e = runtimeError(`def inner(x) = x + (1, 2);\ndef outer(x) = inner(x) * 2;\nprint(outer(1));`);
+    const e = myxError(`def inner(x) = x + (1, 2);\ndef outer(x) = inner(x) * 2;\nprint(outer(1));`);
     const d = e.diagnostics[0]!;
     expect(d).toMatchObject({ line: 1, col: 18, message: "+ expects Num or Array operands, got Num and Tuple" });
     expect(d.trace!.map((f) => f.fn)).toEqual(["inner", "outer", "main"]);
   });
 
   it("reports conditions that are not Bool, bad fields, bad indices and failed asserts", () => {
-    expect(runtimeError(`if 1 { print(1); }`).diagnostics[0]!.message).toBe("a condition must be a Bool, got Num");
-    expect(runtimeError(`let r = {a: 1};\nprint(r.b);`).diagnostics[0]!.message).toBe("the record has no field 'b' (it has a)");
-    expect(runtimeError(`let t = (1, 2);\nprint(t[2]);`).diagnostics[0]!.message).toBe("index 2 is out of range for length 2");
-    expect(runtimeError(`assert(1 > 2, "one is not greater");`).diagnostics[0]!.message).toBe("assertion failed: one is not greater");
+    expect(myxError(`if 1 { print(1); }`).diagnostics[0]!.message).toBe("a condition must be a Bool, got Num");
+    expect(myxError(`let r = {a: 1};\nprint(r.b);`).diagnostics[0]!.message).toBe("the record has no field 'b' (it has a)");
+    expect(myxError(`let t = (1, 2);\nprint(t[2]);`).diagnostics[0]!.message).toBe("index 2 is out of range for length 2");
+    expect(myxError(`assert(1 > 2, "one is not greater");`).diagnostics[0]!.message).toBe("assertion failed: one is not greater");
   });
 
   it("stops a runaway recursion at maxDepth and a long loop at maxSteps", () => {
@@ -93,7 +84,7 @@ describe("programs", () => {
     expect(() => grow.run()).toThrow(/t\.myx:1:27: error: memory limit of 64 MB exceeded/);
     const small = compile(`def grow(n) { var t = (); for i in 0..n { t = (t, [i, i + 1]); } t }\nprint(len(grow(1000)));`, { maxMemoryMB: 64, filename: "t.myx" });
     expect(small.run()).toBe("2\n");
-    expect(runtimeError("print(zeros(1e10));").diagnostics[0]!.message).toBe("out of memory: an array that large cannot be allocated");
+    expect(myxError("print(zeros(1e10));").diagnostics[0]!.message).toBe("out of memory: an array that large cannot be allocated");
     // Few calls making large arrays are seen as the arrays are made, not at the next step window.
     const big = compile(`var xs = ();\nfor i in 0..60 { xs = (zeros(1000000) + i, xs); }\nprint(len(xs));`, { maxMemoryMB: 100, filename: "t.myx" });
     expect(() => big.run()).toThrow(/memory limit of 100 MB exceeded/);
