@@ -24,7 +24,7 @@ import { numericSensitivity, zerosLike } from "../../src/runtime/sensitivity.js"
 import { broadcastsTo } from "../../src/runtime/tensor/broadcast.js";
 import { sameShape, shapeOf } from "../../src/runtime/tensor/shape.js";
 import { Closure, EnvValue, isTuple, RecordValue, Tensor, aTypeName, Unit, type Value } from "../../src/runtime/values.js";
-import { random } from "../ad/array-helpers.js";
+import { random } from "../helpers/random.js";
 import { fuzzSeed } from "../fuzz-seed.js";
 import { caseMachine, cases, type Case } from "./cases.js";
 
