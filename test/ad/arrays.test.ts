@@ -80,7 +80,7 @@ describe("elementwise binary operators with broadcasting", () => {
 });
 
 // The sensitivity of an operand that an elementwise operator broadcast keeps the broadcast axes
-// until a rule needs its exact shape (see array-rules.ts). When the same variable also gets a
+// until a rule needs its exact shape (see sens_like in src/prims/sensitivity.ts). When the same variable also gets a
 // sensitivity of another shape from another use, the two must be summed down to a common shape
 // first (add_sens), also where the optimizer turns `add_sens(x, neg(y))` into a subtraction
 // (sub_sens): these once counted the smaller one once per broadcast copy.
