@@ -29,8 +29,6 @@ export class Branches implements Construct {
   readonly hosts = new Map<Graph, Graph>();
   /** Each arm's image and backpropagator, once filled. */
   private readonly filledArms = new Map<Graph, Arm>();
-  /** The calls a backward sweep has passed: those whose backpropagator is called, and can be lifted. */
-  private readonly passed = new Set<Apply>();
   private readonly sites: BranchSite[] = [];
 
   /** `loopParts`: the bodies and exits of loops, whose `if` loops.ts differentiates. */
@@ -62,17 +60,18 @@ export class Branches implements Construct {
   }
 
   passage(n: Apply): Passage | undefined {
-    const call = this.calls.get(n);
-    if (call !== undefined) this.passed.add(n);
-    return call;
+    return this.calls.get(n);
   }
 
-  /** An arm's image and backpropagator are recorded; a host's `if`s become sites to lift (users first, as the sweep met them). */
+  /**
+   * An arm's image and backpropagator are recorded; a host's `if`s whose backpropagator its
+   * sweep called become sites to lift (users first, as the sweep met them).
+   */
   filled(g: Graph, image: Graph, back: Graph, order: Order, core: Core): void {
     if (this.flatArms.has(g)) this.filledArms.set(g, { image, step: back });
     for (let k = order.length - 1; k >= 0; k--) {
       const n = order[k]!;
-      const call = n.kind === "apply" && this.passed.has(n) ? this.calls.get(n) : undefined;
+      const call = n.kind === "apply" && core.swept(n) ? this.calls.get(n) : undefined;
       if (call === undefined) continue;
       const site: BranchSite = {
         host: image,

@@ -42,6 +42,8 @@ export interface Core {
   forward(fg: Graph, order: Order, skip: ReadonlySet<Node>): void;
   /** ρ: the backpropagator of g. */
   backward(g: Graph, order: Order, sweep?: Sweep): Graph;
+  /** Whether a backward sweep called the backpropagator of apply n (it had a sensitivity). */
+  swept(n: Apply): boolean;
   /** Graphs the unit made, which its optimizer may change. */
   made(...graphs: Graph[]): void;
   /** Runs `lift` when the unit's graphs are as small as the optimizer makes them (inner constructs first). */

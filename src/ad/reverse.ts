@@ -49,7 +49,7 @@ export function transformClosure(session: Session, root: Graph): TransformedClos
   if (known !== undefined) return known;
   const analysis = analyze([root]);
   const members = closuresOf(root, analysis);
-  const unit = new Unit(session, analysis, members);
+  const unit = new ReverseUnit(session, analysis, members);
   const wrapper = newGraph(`${root.name}/env`, null);
   for (const fv of analysis.freeVariables.get(root) ?? []) {
     unit.map(fv, addParameter(wrapper, fv.kind === "parameter" ? fv.name : `fv${fv.id}`, null));
@@ -85,7 +85,7 @@ export function transformClosure(session: Session, root: Graph): TransformedClos
 }
 
 /** The J images of one unit's nodes and graphs, and the per-node scheme that makes them. */
-class Unit implements Core {
+class ReverseUnit implements Core {
   /** Every graph this unit made: the ones an optimizer may change before they first run. */
   readonly created = new Set<Graph>();
   /**
@@ -96,6 +96,8 @@ class Unit implements Core {
   keepsShape = false;
   private readonly images = new Map<Node, Node>();
   private readonly backprops = new Map<Apply, Node>();
+  /** The applies whose backpropagator a backward sweep has called. */
+  private readonly called = new Set<Apply>();
   /** What the unit's own calls of each member call. */
   private readonly graphs = new Map<Graph, Graph>();
   private readonly constructs: readonly Construct[];
@@ -153,6 +155,10 @@ class Unit implements Core {
 
   lift(lift: () => Graph[]): void {
     this.lifts.push(lift);
+  }
+
+  swept(n: Apply): boolean {
+    return this.called.has(n);
   }
 
   j(n: Node, calleeArity?: number): Node {
@@ -236,6 +242,7 @@ class Unit implements Core {
         const passage: Passage | undefined = this.first((c) => c.passage?.(n));
         const b = this.backprops.get(n)!;
         const r = passage?.call?.(back, b, s, n.loc) ?? apply(back, [b, s], n.loc);
+        this.called.add(n);
         (passage?.into ?? n.inputs).forEach((m, i) => add(m, item(r, i)));
       } else {
         // The closure made here hands back an environment: unpack it into what it captured.
