@@ -148,8 +148,8 @@ function gradientBuiltin(kind: GradientSpec["kind"]): [builtin: Primitive, ofJ: 
       expectFunction(kind, f);
       return gradientClosure(host.session, kind, jValue(host.session, f), k);
     },
-    vjp: { augmented: (b, [f, k]) => ({ y: b(ofJ, f, ...argnums(k)), back: (b, d) => [b(capturedSensitivity, d)] }) },
-    jvp: { augmented: (b, [f, k]) => ({ y: b(ofForward, f, ...argnums(k)), dy: b.constant(UNIT) }) },
+    vjp: { augmented: (b, [f, k]) => ({ y: b.prim(ofJ, f, ...argnums(k)), back: (b, d) => [b.prim(capturedSensitivity, d)] }) },
+    jvp: { augmented: (b, [f, k]) => ({ y: b.prim(ofForward, f, ...argnums(k)), dy: b.constant(UNIT) }) },
     keepsCaptureKeys: true,
   });
   return [builtin, ofJ, ofForward];
@@ -184,13 +184,13 @@ export const vjp = definePrim({
   },
   vjp: {
     augmented: (b, [f, ...xs]) => {
-      const pair = b.apply(b(vjpOfJ, f), ...xs);
+      const pair = b.apply(b.prim(vjpOfJ, f), ...xs);
       const backprop = b.tuple_get(pair, 1);
       return {
         y: b.tuple_get(pair, 0),
         back: (b, d) => {
           const r = b.apply(backprop, d);
-          return [b(capturedSensitivity, b.tuple_get(r, 0)), ...xs.map((_, i) => b.tuple_get(r, i + 1))];
+          return [b.prim(capturedSensitivity, b.tuple_get(r, 0)), ...xs.map((_, i) => b.tuple_get(r, i + 1))];
         },
       };
     },

@@ -57,14 +57,14 @@ const unJPrim: Primitive = definePrim({
   name: "un_j",
   args: 1,
   impl: ([d], host) => unJ(host.session, d),
-  vjp: (b, [x], _, d) => [b(reJPrim, d, x)],
+  vjp: (b, [x], _, d) => [b.prim(reJPrim, d, x)],
   jvp: null,
 });
 const reJPrim: Primitive = definePrim({
   name: "re_j",
   args: 2,
   impl: ([d, like], host) => reJ(host.session, d, like),
-  vjp: (b, _, __, d) => [b(unJPrim, d)],
+  vjp: (b, _, __, d) => [b.prim(unJPrim, d)],
   jvp: null,
 });
 
@@ -76,7 +76,7 @@ export const jValuePrim = definePrim({
   name: "j_value",
   args: 1,
   impl: ([v], host) => jValue(host.session, v),
-  vjp: (b, _, __, d) => [b(unJPrim, d)],
+  vjp: (b, _, __, d) => [b.prim(unJPrim, d)],
   // J of a value is the value itself for data; a function's tangent is () either way.
   jvp: (_, __, ___, [dx]) => dx,
   keepsCaptureKeys: true,

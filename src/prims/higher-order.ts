@@ -27,13 +27,13 @@ export const mapPrim = definePrim({
   },
   vjp: {
     augmented: (b, [f, a]) => {
-      const r = b(mapForward, f, a);
+      const r = b.prim(mapForward, f, a);
       const y = b.tuple_get(r, 0);
       const backs = b.tuple_get(r, 1);
       return {
         y,
         back: (b, d) => {
-          const s = b(mapBackward, backs, b.sens_like(d, y));
+          const s = b.prim(mapBackward, backs, b.sens_like(d, y));
           return [b.tuple_get(s, 0), b.tuple_get(s, 1)];
         },
       };
@@ -41,7 +41,7 @@ export const mapPrim = definePrim({
   },
   jvp: {
     augmented: (b, [f, a], [, da]) => {
-      const r = b(mapJvp, f, a, da);
+      const r = b.prim(mapJvp, f, a, da);
       return { y: b.tuple_get(r, 0), dy: b.tuple_get(r, 1) };
     },
   },
@@ -63,12 +63,12 @@ export const foldPrim = definePrim({
   },
   vjp: {
     augmented: (b, [f, init, xs]) => {
-      const r = b(foldForward, f, init, xs);
+      const r = b.prim(foldForward, f, init, xs);
       const backs = b.tuple_get(r, 1);
       return {
         y: b.tuple_get(r, 0),
         back: (b, d) => {
-          const s = b(foldBackward, backs, d, xs);
+          const s = b.prim(foldBackward, backs, d, xs);
           return [b.tuple_get(s, 0), b.tuple_get(s, 1), b.tuple_get(s, 2)];
         },
       };
@@ -76,7 +76,7 @@ export const foldPrim = definePrim({
   },
   jvp: {
     augmented: (b, [f, init, xs], [, dinit, dxs]) => {
-      const r = b(foldJvp, f, init, xs, dinit, dxs);
+      const r = b.prim(foldJvp, f, init, xs, dinit, dxs);
       return { y: b.tuple_get(r, 0), dy: b.tuple_get(r, 1) };
     },
   },

@@ -46,7 +46,7 @@ export type Arg = Node | number;
 
 /**
  * The primitives rules build with by name (`b.mul(x, y)`); test/prims/definitions.test.ts checks
- * that each names one. A rule may apply any other primitive as `b(p, …)`.
+ * that each names one. A rule may apply any other primitive as `b.prim(p, …)`.
  */
 export const OP_NAMES = [
   "add", "sub", "mul", "div", "neg", "pow", "floor", "sign", "where", "gt", "lt",
@@ -63,7 +63,7 @@ export type OpName = (typeof OP_NAMES)[number];
 /** What a rule builds with: applies in the graph being made. */
 export interface Builder extends Readonly<Record<OpName, (...args: Arg[]) => Node>> {
   /** `p(args…)`, for a primitive not in OpName (one defined beside the rule). */
-  (p: Primitive, ...args: Arg[]): Node;
+  prim(p: Primitive, ...args: Arg[]): Node;
   constant(v: Value): Node;
   /** A call of a function value. */
   apply(f: Node, ...args: Arg[]): Node;

@@ -42,7 +42,7 @@ export const dotPrim = arrayPrim({
   impl: ([a, b]) => L.dot(expectNumeric("dot", a), expectNumeric("dot", b)),
   vjp: (b, [a, c], y, d) => {
     const s = b.cond(
-      b(dotScales, a, c),
+      b.prim(dotScales, a, c),
       (b) => b.make_tuple(b.mul(d, c), b.mul(d, a)),
       (b) => b.make_tuple(...matmulSens(b, a, c, y, d)),
     );

@@ -51,8 +51,8 @@ export const globalGet: Primitive = definePrim({
   name: "global_get",
   args: 1,
   impl: ([name], host) => host.readGlobal(expectString("global_get", name)),
-  vjp: { augmented: (b, [name]) => ({ y: b.transformed(b(globalGet, name)), back: () => [] }) },
-  jvp: { augmented: (b, [name]) => ({ y: b.transformed(b(globalGet, name)), dy: null }) },
+  vjp: { augmented: (b, [name]) => ({ y: b.transformed(b.prim(globalGet, name)), back: () => [] }) },
+  jvp: { augmented: (b, [name]) => ({ y: b.transformed(b.prim(globalGet, name)), dy: null }) },
 });
 
 export const globalSet = definePrim({
