@@ -144,6 +144,7 @@ function gradientBuiltin(kind: GradientSpec["kind"]): [builtin: Primitive, ofJ: 
   const builtin = definePrim({
     name: kind,
     args: [1, 2],
+    builtin: true,
     impl: ([f, k], host) => {
       expectFunction(kind, f);
       return gradientClosure(host.session, kind, jValue(host.session, f), k);
@@ -177,6 +178,7 @@ const vjpOfJ = definePrim({ name: "vjp_of_j", args: 1, impl: ([jf], host) => jVa
 export const vjp = definePrim({
   name: "vjp",
   args: [1, Infinity],
+  builtin: true,
   effect: "io",
   impl: ([f, ...xs], host) => {
     expectFunction("vjp", f);
@@ -202,18 +204,12 @@ export const vjp = definePrim({
 const [jacobian, jacobianAt] = jacobianBuiltin("jacobian", (f) => f);
 const [hessian, hessianAt] = jacobianBuiltin("hessian", (f, host: HostContext) => host.call(grad, [f]));
 
-export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map([
-  ["grad", grad],
-  ["value_and_grad", valueAndGrad],
-  ["vjp", vjp],
-  ["jvp", jvp],
-  ["jacobian", jacobian],
-  ["hessian", hessian],
-]);
-
 /** Every primitive of this room. */
 export const adPrimitives: readonly Primitive[] = [
-  ...differentiationBuiltins.values(),
+  grad, valueAndGrad, vjp, jvp, jacobian, hessian,
   gradOfJ, gradOfForward, valueAndGradOfJ, valueAndGradOfForward, capturedSensitivity, vjpOfJ, jacobianAt, hessianAt,
   forwardValuePrim, ...jValuePrimitives,
 ];
+
+/** The differentiation builtins programs call by name (SPEC §4): those their definitions mark `builtin`. */
+export const differentiationBuiltins: ReadonlyMap<string, Primitive> = new Map(adPrimitives.filter((p) => p.builtin).map((p) => [p.name, p]));

@@ -53,6 +53,7 @@ export function jacobianBuiltin(name: string, of: (f: Value, host: HostContext) 
   const builtin = definePrim({
     name,
     args: 1,
+    builtin: true,
     impl: ([f]) => {
       if (!isFunction(f)) throw new PrimError(`${name} expects a function, got ${typeName(f)}`);
       return new Closure(graph, [f]);

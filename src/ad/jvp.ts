@@ -102,4 +102,4 @@ function jvpImpl([f, primals, tangents]: readonly [Value, Value, Value], host: H
   return [primalValue(session, y!), userGradient(dy!, y!)];
 }
 
-export const jvp = definePrim({ name: "jvp", args: 3, effect: "io", impl: jvpImpl, vjp: null, jvp: null });
+export const jvp = definePrim({ name: "jvp", args: 3, builtin: true, effect: "io", impl: jvpImpl, vjp: null, jvp: null });

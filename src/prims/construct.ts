@@ -48,15 +48,16 @@ function stackItems(items: readonly Value[]): Tensor {
   return new Tensor([items.length, ...inner], data);
 }
 
-export const zerosPrim = arrayPrim({ name: "zeros", args: 1, impl: ([shape]) => C.zeros(shapeArg("zeros", shape)), ...constantResult });
-export const onesPrim = arrayPrim({ name: "ones", args: 1, impl: ([shape]) => C.ones(shapeArg("ones", shape)), ...constantResult });
-export const arangePrim = arrayPrim({ name: "arange", args: 1, impl: ([n]) => C.arange(expectNum("arange", n)), ...constantResult });
-export const randPrim = arrayPrim({ name: "rand", args: 2, impl: ([shape, seed]) => Rnd.rand(shapeArg("rand", shape), expectNum("rand", seed)), ...constantResult });
-export const randnPrim = arrayPrim({ name: "randn", args: 2, impl: ([shape, seed]) => Rnd.randn(shapeArg("randn", shape), expectNum("randn", seed)), ...constantResult });
+export const zerosPrim = arrayPrim({ name: "zeros", args: 1, builtin: true, impl: ([shape]) => C.zeros(shapeArg("zeros", shape)), ...constantResult });
+export const onesPrim = arrayPrim({ name: "ones", args: 1, builtin: true, impl: ([shape]) => C.ones(shapeArg("ones", shape)), ...constantResult });
+export const arangePrim = arrayPrim({ name: "arange", args: 1, builtin: true, impl: ([n]) => C.arange(expectNum("arange", n)), ...constantResult });
+export const randPrim = arrayPrim({ name: "rand", args: 2, builtin: true, impl: ([shape, seed]) => Rnd.rand(shapeArg("rand", shape), expectNum("rand", seed)), ...constantResult });
+export const randnPrim = arrayPrim({ name: "randn", args: 2, builtin: true, impl: ([shape, seed]) => Rnd.randn(shapeArg("randn", shape), expectNum("randn", seed)), ...constantResult });
 
 export const fullPrim = arrayPrim({
   name: "full",
   args: 2,
+  builtin: true,
   impl: ([shape, v]) => C.full(shapeArg("full", shape), expectNum("full", v)),
   vjp: (b, _, y, d) => [null, b.sum(b.sens_like(d, y))],
   jvp: (b, [shape], _, [, dv]) => b.full(shape, dv),
@@ -65,6 +66,7 @@ export const fullPrim = arrayPrim({
 export const linspacePrim = arrayPrim({
   name: "linspace",
   args: 3,
+  builtin: true,
   impl: ([a, b, n]) => C.linspace(expectNum("linspace", a), expectNum("linspace", b), expectNum("linspace", n)),
   // Element k is lo·(1 − t_k) + hi·t_k, with t the same points from 0 to 1.
   vjp: (b, [, , n], y, d) => {
@@ -79,6 +81,7 @@ export const linspacePrim = arrayPrim({
 export const concatPrim = arrayPrim({
   name: "concat",
   args: [1, 2],
+  builtin: true,
   impl: ([items, axis]) => C.concat(itemsArg("concat", items), axisArg("concat", axis) ?? 0),
   vjp: (b, [items, axis], y, d) => [b.pieces(b.sens_like(d, y), items, axis ?? 0)],
   jvp: (b, [, axis], _, [ditems]) => (axis === undefined ? b.concat(ditems) : b.concat(ditems, axis)),
@@ -87,6 +90,7 @@ export const concatPrim = arrayPrim({
 export const stackPrim = arrayPrim({
   name: "stack",
   args: 1,
+  builtin: true,
   impl: ([items]) => C.stack(itemsArg("stack", items)),
   vjp: (b, _, y, d) => [b.unstack(b.sens_like(d, y))],
   jvp: (b, _, __, [ditems]) => b.stack(ditems),

@@ -17,6 +17,7 @@ import { definePrim } from "./primitive.js";
 export const mapPrim = definePrim({
   name: "map",
   args: 2,
+  builtin: true,
   effect: "io",
   impl: ([f, a], host) => {
     const fn = expectFunction("map", f);
@@ -54,6 +55,7 @@ export const mapPrim = definePrim({
 export const foldPrim = definePrim({
   name: "fold",
   args: 3,
+  builtin: true,
   effect: "io",
   impl: ([f, init, xs], host) => {
     const fn = expectFunction("fold", f);

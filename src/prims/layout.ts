@@ -10,6 +10,7 @@ import { constantResult, definePrim } from "./primitive.js";
 export const shapePrim = arrayPrim({
   name: "shape",
   args: 1,
+  builtin: true,
   impl: ([a]) => {
     const x = expectNumeric("shape", a);
     return typeof x === "number" ? [] : x.shape.slice();
@@ -23,6 +24,7 @@ export const numel = definePrim({ name: "numel", args: 1, impl: ([a]) => sizeOf(
 export const reshapePrim = arrayPrim({
   name: "reshape",
   args: 2,
+  builtin: true,
   impl: ([a, shape]) => L.reshape(expectNumeric("reshape", a), shapeArg("reshape", shape)),
   vjp: (b, [a], y, d) => [b.reshape(b.sens_like(d, y), b.shape(a))],
   jvp: (b, [, shape], _, [da]) => b.reshape(da, shape),
@@ -31,6 +33,7 @@ export const reshapePrim = arrayPrim({
 export const transposePrim = arrayPrim({
   name: "transpose",
   args: 1,
+  builtin: true,
   impl: ([a]) => L.transpose(expectNumeric("transpose", a)),
   vjp: (b, _, y, d) => [b.transpose(b.sens_like(d, y))],
   jvp: (b, _, __, [da]) => b.transpose(da),

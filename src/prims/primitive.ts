@@ -104,6 +104,8 @@ export interface PrimSpec<A extends Arity> {
   /** Default "may-fail". */
   readonly effect?: Effect;
   readonly impl: (args: ArgsOf<A, Value>, host: HostContext) => Value;
+  /** Programs call it by its name (SPEC §4); otherwise only an operator or a stage's own graphs reach it. */
+  readonly builtin?: boolean;
   /** Null where reverse mode cannot differentiate the primitive (the error says so). */
   readonly vjp: VjpRule<ArgsOf<A, Node>> | AugmentedVjp<ArgsOf<A, Node>> | null;
   /** Null where forward mode cannot. */
@@ -126,6 +128,8 @@ export interface Primitive {
   readonly effect: Effect;
   /** Called with between minArgs and maxArgs arguments: whoever calls it checks (see callPrimitive). */
   readonly impl: (args: readonly Value[], host: HostContext) => Value;
+  /** A name programs can call (see PrimSpec.builtin). */
+  readonly builtin: boolean;
   readonly vjp: VjpRule<readonly Node[]> | AugmentedVjp<readonly Node[]> | null;
   readonly jvp: JvpRule<readonly Node[]> | AugmentedJvp<readonly Node[]> | null;
   /**
@@ -150,6 +154,7 @@ export function definePrim<const A extends Arity>(spec: PrimSpec<A>): Primitive 
     maxArgs,
     effect: spec.effect ?? "may-fail",
     impl: spec.impl as Primitive["impl"],
+    builtin: spec.builtin ?? false,
     vjp: spec.vjp as Primitive["vjp"],
     jvp: spec.jvp as Primitive["jvp"],
     keepsCaptureKeys: spec.keepsCaptureKeys ?? false,

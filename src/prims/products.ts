@@ -21,6 +21,7 @@ function matmulSens(b: Builder, a: Node, c: Node, y: Node, d: Node): [Node, Node
 export const matmul = definePrim({
   name: "matmul",
   args: 2,
+  builtin: true,
   impl: ([a, b]) => {
     if (!isNumeric(a) || !isNumeric(b)) throw new PrimError(`matmul (@) expects Arrays, got ${typeName(a)} and ${typeName(b)}`);
     return L.matmul(a, b);
@@ -39,6 +40,7 @@ export const dotScales = definePrim({ name: "dot_scales", args: 2, effect: "none
 export const dotPrim = arrayPrim({
   name: "dot",
   args: 2,
+  builtin: true,
   impl: ([a, b]) => L.dot(expectNumeric("dot", a), expectNumeric("dot", b)),
   vjp: (b, [a, c], y, d) => {
     const s = b.cond(
@@ -54,6 +56,7 @@ export const dotPrim = arrayPrim({
 export const outerPrim = arrayPrim({
   name: "outer",
   args: 2,
+  builtin: true,
   impl: ([a, b]) => L.outer(expectNumeric("outer", a), expectNumeric("outer", b)),
   vjp: (b, [a, c], y, d) => {
     const exact = b.sens_like(d, y);

@@ -9,6 +9,7 @@ import { parseCsv } from "../runtime/csv.js";
 export const print = definePrim({
   name: "print",
   args: [0, Infinity],
+  builtin: true,
   effect: "io",
   impl: (args, host) => {
     host.print(args.map((v) => formatValue(v)).join(" "));
@@ -24,6 +25,7 @@ export const print = definePrim({
 export const readCsv = definePrim({
   name: "read_csv",
   args: 1,
+  builtin: true,
   effect: "io",
   impl: ([path], host) => {
     const file = expectString("read_csv", path);

@@ -16,7 +16,7 @@ import { constantResult, definePrim, type Primitive, type PrimSpec } from "./pri
 const axes = (axis: Node | undefined): Node[] => (axis === undefined ? [] : [axis]);
 
 function reduction(name: string, kernel: (a: Numeric, axis?: number) => Numeric, rules: Pick<PrimSpec<readonly [1, 2]>, "vjp" | "jvp">): Primitive {
-  return arrayPrim({ name, args: [1, 2], impl: ([a, axis]) => kernel(expectNumeric(name, a), axisArg(name, axis)), ...rules });
+  return arrayPrim({ name, args: [1, 2], builtin: true, impl: ([a, axis]) => kernel(expectNumeric(name, a), axisArg(name, axis)), ...rules });
 }
 
 /** The rules of `max` and `min`. */
@@ -53,6 +53,7 @@ export const logsumexpPrim = reduction("logsumexp", R.logsumexp, {
 export const softmaxPrim = arrayPrim({
   name: "softmax",
   args: [1, 2],
+  builtin: true,
   impl: ([a, axis]) => R.softmax(expectNumeric("softmax", a), axisArg("softmax", axis) ?? -1),
   vjp: (b, [a, axis], y, d) => {
     const exact = b.sens_like(d, y);

@@ -1,5 +1,5 @@
 // Scalar arithmetic and math, elementwise on Arrays, with their derivatives. Operators lower to
-// these (`a + b` is `add(a, b)`); the names users may call directly are listed in builtins.ts.
+// these (`a + b` is `add(a, b)`); those marked `builtin` users may also call by name.
 // Each implementation tries two Nums first, with no allocation, since that is the VM's hot path;
 // anything else goes to the broadcasting kernels of ../runtime/tensor. The rules need nothing of
 // their own for arrays: the same operators work on them, and a sensitivity may keep the axes an
@@ -15,11 +15,12 @@ import { constantResult, definePrim, type Builder, type JvpRule, type Primitive,
 /** f'(x) as IR, from x and y = f(x). */
 type Derivative = (b: Builder, x: Node, y: Node) => Node;
 
-/** f of one Num or each element of an Array; `derivative` null when the result is piecewise constant. */
+/** A builtin, f of one Num or each element of an Array; `derivative` null when the result is piecewise constant. */
 function unary(name: string, f: (x: number) => number, derivative: Derivative | null): Primitive {
   return definePrim({
     name,
     args: 1,
+    builtin: true,
     impl: ([a]) => (typeof a === "number" ? f(a) : elementwise1(expectNumeric(name, a), f)),
     // The chain rule, in both directions: the same f'(x), so the two modes cannot disagree.
     ...(derivative === null
@@ -39,10 +40,12 @@ function broadcast(symbol: string, a: Value, b: Value, f: (x: number, y: number)
 
 type Pair = readonly [Node, Node];
 
-function binary(name: string, symbol: string, f: (x: number, y: number) => number, vjp: VjpRule<Pair>, jvp: JvpRule<Pair>): Primitive {
+/** f of two Nums or, broadcasting, Arrays; reached through `symbol`, and by `name` too when `builtin`. */
+function binary(name: string, symbol: string, f: (x: number, y: number) => number, vjp: VjpRule<Pair>, jvp: JvpRule<Pair>, { builtin = false } = {}): Primitive {
   return definePrim({
     name,
     args: 2,
+    builtin,
     impl: ([a, b]) => (typeof a === "number" && typeof b === "number" ? f(a, b) : broadcast(symbol, a, b, f)),
     vjp,
     jvp,
@@ -137,16 +140,19 @@ export const pow = binary(
       scaled(b, dx, b.where(y, b.mul(y, b.pow(x, b.sub(y, 1))), 0)),
       scaled(b, dy, b.where(b.gt(x, 0), b.mul(out, safeLog(b, x)), 0)),
     ),
+  { builtin: true },
 );
 export const maximum = binary(
   "maximum", "maximum", (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   (b, [x, y], _, d) => [b.mul(d, tieShare(b, x, y, "gt", "lt")), b.mul(d, tieShare(b, y, x, "gt", "lt"))],
   (b, [x, y], _, [dx, dy]) => b.add(b.mul(dx, tieShare(b, x, y, "gt", "lt")), b.mul(dy, tieShare(b, y, x, "gt", "lt"))),
+  { builtin: true },
 );
 export const minimum = binary(
   "minimum", "minimum", (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
   (b, [x, y], _, d) => [b.mul(d, tieShare(b, x, y, "lt", "gt")), b.mul(d, tieShare(b, y, x, "lt", "gt"))],
   (b, [x, y], _, [dx, dy]) => b.add(b.mul(dx, tieShare(b, x, y, "lt", "gt")), b.mul(dy, tieShare(b, y, x, "lt", "gt"))),
+  { builtin: true },
 );
 export const atan2 = binary(
   "atan2", "atan2", Math.atan2,
@@ -155,6 +161,7 @@ export const atan2 = binary(
     return [b.div(b.mul(d, x), r2), b.neg(b.div(b.mul(d, y), r2))];
   },
   (b, [y, x], _, [dy, dx]) => b.div(b.sub(b.mul(x, dy), b.mul(y, dx)), b.add(b.mul(x, x), b.mul(y, y))),
+  { builtin: true },
 );
 export const neg = definePrim({
   name: "neg",
@@ -210,6 +217,7 @@ export const round = unary("round", roundHalfEven, null);
 export const where = definePrim({
   name: "where",
   args: 3,
+  builtin: true,
   impl: ([c, a, b]) => {
     if (c instanceof Tensor) return whereArrays(c, a, b);
     if (typeof c === "boolean") return c ? a : b;

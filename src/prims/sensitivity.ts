@@ -94,7 +94,7 @@ export const envGet = definePrim({
 });
 
 /** The value of `x`, with derivative zero (SPEC §4). */
-export const stopGradient = definePrim({ name: "stop_gradient", args: 1, effect: "none", impl: ([x]) => x, ...constantResult });
+export const stopGradient = definePrim({ name: "stop_gradient", args: 1, builtin: true, effect: "none", impl: ([x]) => x, ...constantResult });
 
 /** `expect_cotangent(s, y)`: `s`, which vjp's backpropagator needs shaped like the value `y`. */
 export const expectCotangent = definePrim({

@@ -107,6 +107,7 @@ function arrayIndex(i: Value): Index {
 export const len = definePrim({
   name: "len",
   args: 1,
+  builtin: true,
   impl: ([x]) => {
     if (Array.isArray(x)) return x.length;
     if (x instanceof Tensor) {
@@ -148,6 +149,7 @@ export const seq = definePrim({
 export const assertPrim = definePrim({
   name: "assert",
   args: [1, 2],
+  builtin: true,
   impl: ([c, msg]) => {
     if (expectBool("assert", c)) return UNIT;
     throw new PrimError(msg === undefined ? "assertion failed" : `assertion failed: ${expectString("assert", msg)}`);
