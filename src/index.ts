@@ -31,7 +31,7 @@ export function newSession(optimizing: boolean): Session {
 
 export interface FrontEndOptions {
   readonly filename?: string;
-  /** Run the optimizer on the program and on what differentiation builds (default true); without a session only. */
+  /** Run the optimizer on the program and on what differentiation builds (default true), when no session is given. */
   readonly optimize?: boolean;
   /** The session to compile in: the REPL's, for all its inputs. A new one unless given. */
   readonly session?: Session;
