@@ -35,8 +35,13 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
   /** `{ stmt* expr? }`, defined with the statements; lambdas and `if` need it. */
   protected abstract readonly block: ParserMethod<[], Block>;
 
-  constructor(messages: MessageProvider) {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages });
+  /**
+   * `validate` runs Chevrotain's checks of the grammar itself (ambiguities, left recursion) as it
+   * is built. They cost a good part of starting up and find nothing in a grammar that passed
+   * them once, so the parser users get skips them and a test runs them (test/lang/grammar.test.ts).
+   */
+  constructor(messages: MessageProvider, validate: boolean) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, skipValidations: !validate });
   }
 
   /** `NAME (',' NAME)* ','?`: the parameters of a `def` or a lambda. */

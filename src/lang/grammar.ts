@@ -28,9 +28,9 @@ export class MyxGrammar extends ExpressionGrammar {
   /** The first token of the statement whose parse failed last, for `skipRestOfStatement`. */
   private failedStatement: IToken | null = null;
 
-  constructor() {
+  constructor({ validate = false } = {}) {
     const messages = new MessageProvider();
-    super(messages);
+    super(messages, validate);
     this.messages = messages;
     this.performSelfAnalysis();
   }

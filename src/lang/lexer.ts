@@ -100,7 +100,13 @@ export const allTokens: TokenType[] = [
   BinaryOperator, PrefixOperator, Unknown,
 ];
 
-const chevrotainLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
+/**
+ * The options of the lexer. Its checks of the token definitions run in a test
+ * (test/lang/grammar.test.ts), not every time Myx starts.
+ */
+export const LEXER_OPTIONS = { positionTracking: "full", ensureOptimizations: true } as const;
+
+const chevrotainLexer = new Lexer(allTokens, { ...LEXER_OPTIONS, skipValidations: true });
 
 export interface DecodedString {
   readonly value: string;
