@@ -35,7 +35,7 @@ import * as S from "../prims/scalar.js";
 import { aTypeName, Closure, isPrimitive, Tensor, typeName, UNIT, type Value } from "../runtime/values.js";
 import type { Code } from "./code.js";
 import { arityMessage } from "../runtime/check.js";
-import { isLocated, runtimeError, traceOf } from "./errors.js";
+import { Fault } from "./errors.js";
 import { enterClosure, enterPlain, enterSelf, Stack } from "./frames.js";
 import { RunLimits } from "./limits.js";
 
@@ -322,18 +322,12 @@ export abstract class Interpreter implements HostContext {
       }
     } catch (e) {
       stack.frames[3 * fp + 1] = at;
-      const error = isLocated(e) ? e : this.locate(e, fp);
+      // The frames of this dispatch, each at the instruction it was executing; outer ones add theirs.
+      const fault = Fault.of(e);
+      fault.leave(fp - entry + 1, (k) => ({ fn: stack.code[fp - k]!.name, span: stack.code[fp - k]!.locs.get(stack.pcOf(fp - k)) ?? null }));
       stack.top = entry - 1;
-      throw error;
+      throw fault;
     }
-  }
-
-  /** The failure as a MyxError at the instruction frame `fp` is executing, with the stack as its trace. */
-  private locate(e: unknown, fp: number): Error {
-    const stack = this.stack;
-    const spanAt = (k: number) => stack.code[k]!.locs.get(stack.pcOf(k)) ?? null;
-    const trace = traceOf(fp + 1, (k) => ({ fn: stack.code[fp - k]!.name, span: spanAt(fp - k) }));
-    return runtimeError(e, spanAt(fp), trace);
   }
 
   /** A CALL whose callee turned out to be a primitive, or not a function at all. */

@@ -6,7 +6,7 @@ import { PrimError } from "../runtime/host.js";
 import { Closure, isPrimitive, aTypeName, type Value } from "../runtime/values.js";
 import { Codes, type Code } from "./code.js";
 import { arityMessage } from "../runtime/check.js";
-import { runtimeError } from "./errors.js";
+import { Fault, runtimeError } from "./errors.js";
 import { enterClosure } from "./frames.js";
 import { callPrimitive, Interpreter } from "./interpreter.js";
 
@@ -83,14 +83,23 @@ export class Machine extends Interpreter {
     });
   }
 
-  /** The outermost entry turns any failure into a MyxError; nested ones leave that to the loop running them. */
+  /** Whether a run is on: an entry while one is (a primitive calling back into Myx) is part of it. */
+  private running = false;
+
+  /**
+   * The outermost entry starts the run's limits and turns any failure into a MyxError; nested ones
+   * leave that to it, and a failure carries the frames it leaves on its way out (errors.ts).
+   */
   private guard(body: () => Value): Value {
-    if (this.stack.top >= 0) return body();
+    if (this.running) return body();
+    this.running = true;
+    this.stepsLeft = this.limits.start();
     try {
       return body();
     } catch (e) {
-      throw runtimeError(e, null, []);
+      throw e instanceof Fault ? e.toMyxError() : runtimeError(e, null, []);
     } finally {
+      this.running = false;
       this.stack.release();
       this.limits.end();
     }
@@ -101,7 +110,6 @@ export class Machine extends Interpreter {
     const stack = this.stack;
     const entry = stack.top + 1;
     if (entry >= this.maxDepth) throw this.depthError();
-    if (entry === 0) this.stepsLeft = this.limits.start();
     if (--this.stepsLeft < 0) this.checkpoint();
     const [chunk, base] = stack.above(code.frameSize);
     const regs = stack.chunk(chunk, base + code.frameSize);

@@ -4,6 +4,8 @@ import { definePrim } from "../../src/prims/primitive.js";
 import * as S from "../../src/prims/scalar.js";
 import { MyxError, type Diagnostic } from "../../src/lang/diagnostics.js";
 import { Machine } from "../../src/vm/index.js";
+import { Fault } from "../../src/vm/errors.js";
+import { PrimError } from "../../src/runtime/host.js";
 import { add, at, call, depthFn, eq, fn, ifElse, k, lt, prim, sub, sumLoop } from "./build.js";
 
 /** The one diagnostic of the MyxError that `body` throws. */
@@ -139,5 +141,30 @@ describe("limits", () => {
     count.output = ifElse(count, lt(count, n, k(1)), () => k(0), (b) => add(b, k(1), call(b, k(count), sub(b, n, k(1)))));
     expect(machine({ maxSteps: 11 }).run(count, [10])).toBe(10);
     expect(failure(() => machine({ maxSteps: 10 }).run(count, [10])).message).toBe("step limit of 10 exceeded");
+  });
+});
+
+describe("a failure leaving the stack in stretches (Fault)", () => {
+  /** The trace of `n` frames named f0 (innermost) … f(n-1), as one stack would show them. */
+  function reference(n: number): string[] {
+    const all = Array.from({ length: n }, (_, k) => `f${k}`);
+    return n <= 20 ? all : [...all.slice(0, 10), `… ${n - 20}`, ...all.slice(n - 10)];
+  }
+
+  it("keeps the edges of the whole stack, however it is cut into stretches", () => {
+    for (const n of [0, 1, 9, 10, 11, 19, 20, 21, 35, 1000]) {
+      for (const cuts of [[n], [1, n - 1], [3, 4, n - 7], [12, n - 12], [n - 5, 5]]) {
+        if (cuts.some((c) => c < 0)) continue;
+        const fault = new Fault(new PrimError("boom"));
+        let at = 0;
+        for (const count of cuts) {
+          const from = at;
+          fault.leave(count, (k) => ({ fn: `f${from + k}`, span: null }));
+          at += count;
+        }
+        const trace = fault.toMyxError().diagnostics[0]!.trace!.map((f) => (f.skipped === undefined ? f.fn : `… ${f.skipped}`));
+        expect(trace, `${n} frames cut ${cuts.join("+")}`).toEqual(reference(n));
+      }
+    }
   });
 });
