@@ -1,11 +1,11 @@
-// `npm run bench`: how much slower the VM is than the same computation written by hand in
-// TypeScript (and so JIT-compiled by V8). Each case is compiled outside the timer; execution is
-// timed as the median of 5 runs after a warm-up run, which also lets the VM linearize its code.
+// `npm run bench`: how much slower each backend (compiled JavaScript, the VM) is than the same
+// computation written by hand in TypeScript (and so JIT-compiled by V8). Each case is compiled
+// outside the timer; execution is timed as the median of 5 runs after a warm-up run, which also
+// lets the backends build their code.
 // The numbers are for reading, never for asserting: nothing in the test suite depends on speed.
 import { performance } from "node:perf_hooks";
-import { frontEnd } from "../src/index.js";
+import { frontEnd, newMachine } from "../src/index.js";
 import type { Value } from "../src/runtime/values.js";
-import { Machine } from "../src/vm/index.js";
 
 interface Case {
   readonly name: string;
@@ -84,7 +84,7 @@ function time(f: () => Value): { ms: number; result: Value } {
   return { ms: median(times), result };
 }
 
-const header = ["benchmark", "compile ms", "myx ms", "ts ms", "myx/ts"];
+const header = ["benchmark", "compile ms", "js ms", "vm ms", "ts ms", "js/ts", "vm/ts"];
 const rows: string[][] = [];
 for (const c of cases) {
   const compile = time(() => {
@@ -94,11 +94,16 @@ for (const c of cases) {
   const { module } = frontEnd(c.source, { filename: `${c.entry}.myx` });
   const graph = module.defs.get(c.entry);
   if (graph === undefined) throw new Error(`${c.name}: no def ${c.entry}`);
-  const machine = new Machine({ print: () => {} });
-  const myx = time(() => machine.run(graph, [c.n]));
+  const [js, vm] = (["js", "vm"] as const).map((backend) => {
+    const machine = newMachine(backend, { print: () => {} });
+    return time(() => machine.run(graph, [c.n]));
+  }) as [{ ms: number; result: Value }, { ms: number; result: Value }];
   const native = time(() => c.native(c.n));
-  if (myx.result !== native.result) throw new Error(`${c.name}: myx gave ${String(myx.result)}, TypeScript ${String(native.result)}`);
-  rows.push([c.name, compile.ms.toFixed(2), myx.ms.toFixed(1), native.ms.toFixed(2), `${(myx.ms / native.ms).toFixed(0)}x`]);
+  for (const myx of [js, vm]) {
+    if (myx.result !== native.result) throw new Error(`${c.name}: myx gave ${String(myx.result)}, TypeScript ${String(native.result)}`);
+  }
+  const ratio = (ms: number) => `${(ms / native.ms).toFixed(ms / native.ms < 10 ? 1 : 0)}x`;
+  rows.push([c.name, compile.ms.toFixed(2), js.ms.toFixed(1), vm.ms.toFixed(1), native.ms.toFixed(2), ratio(js.ms), ratio(vm.ms)]);
 }
 
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -6,7 +6,8 @@ import { formatDiagnostics, MyxError, type Diagnostic } from "./lang/diagnostics
 import { parseProgram } from "./lang/parser.js";
 import { lowerProgram, type TopScope } from "./ir/lower/program.js";
 import type { Module } from "./ir/module.js";
-import { Machine } from "./vm/index.js";
+import { Machine, type MachineOptions } from "./vm/index.js";
+import { JsMachine } from "./js/machine.js";
 import { differentiationBuiltins } from "./ad/builtins.js";
 import { Session } from "./ad/session.js";
 import { idMark } from "./ir/graph.js";
@@ -27,6 +28,13 @@ export { tuple } from "./vm/js-values.js";
 export function newSession(optimizing: boolean): Session {
   const session: Session = new Session(optimizing ? (roots, owned, atFixedPoint) => optimize(roots, owned, { atFixedPoint, session }) : null);
   return session;
+}
+
+/** What runs a program: JavaScript compiled from its graphs, or the VM, the reference. Identical results. */
+export type Backend = "js" | "vm";
+
+export function newMachine(backend: Backend, options: MachineOptions): Machine {
+  return backend === "vm" ? new Machine(options) : new JsMachine(options);
 }
 
 export interface FrontEndOptions {
@@ -85,6 +93,8 @@ export interface CompileOptions {
   readonly filename?: string;
   /** Run the optimizer (default true); results are the same either way. */
   readonly optimize?: boolean;
+  /** What runs the program (default "js"); results are the same either way. */
+  readonly backend?: Backend;
   /** Receives each line the program prints, as it is printed. */
   readonly print?: (line: string) => void;
   /** Calls (and loop iterations) after which the run stops with a MyxError. */
@@ -119,7 +129,7 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
   const { module, session } = frontEnd(source, { filename: file, optimize: options.optimize ?? true });
   let captured: string[] | null = null;
   const readFile = options.readFile;
-  const machine = new Machine({
+  const machine = newMachine(options.backend ?? "js", {
     print: (line) => {
       captured?.push(line);
       options.print?.(line);

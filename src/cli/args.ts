@@ -1,5 +1,6 @@
 // The command line of SPEC §6, parsed by hand: the grammar is small and a dependency would cost
 // more than it saves. Every mistake becomes a UsageError, which the CLI reports with exit status 2.
+import type { Backend } from "../index.js";
 
 export type Command = "run" | "check" | "ir" | "repl" | "help" | "version";
 
@@ -15,10 +16,12 @@ export interface CliOptions {
   /** Always set for ir. */
   readonly fn: string | null;
   readonly grad: boolean;
-  readonly format: "text" | "dot" | "json";
+  readonly format: "text" | "dot" | "json" | "js";
   readonly stats: boolean;
   /** False with `--no-opt`: the program, and what differentiation builds, run unoptimized. */
   readonly optimize: boolean;
+  /** What runs the program: compiled JavaScript (the default) or the VM (`--backend vm`). */
+  readonly backend: Backend;
 }
 
 /** A mistake in how `myx` was invoked (as opposed to one in the Myx program). */
@@ -26,20 +29,19 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-type Flag = "--debug" | "--no-opt" | "--max-depth" | "--max-steps" | "--max-memory" | "--fn" | "--grad" | "--format" | "--stats";
-
+type Flag = "--debug" | "--no-opt" | "--max-depth" | "--max-steps" | "--max-memory" | "--fn" | "--grad" | "--format" | "--stats" | "--backend";
 
 /** Flags that take a value, as `--flag VALUE` or `--flag=VALUE`. */
-const VALUED: ReadonlySet<Flag> = new Set<Flag>(["--max-depth", "--max-steps", "--max-memory", "--fn", "--format"]);
+const VALUED: ReadonlySet<Flag> = new Set<Flag>(["--max-depth", "--max-steps", "--max-memory", "--fn", "--format", "--backend"]);
 
 type Subcommand = "run" | "check" | "ir" | "repl";
 
 /** Which flags each command accepts; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Readonly<Record<Subcommand, ReadonlySet<Flag>>> = {
-  run: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory"]),
+  run: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory", "--backend"]),
   check: new Set<Flag>(["--debug", "--no-opt"]),
   ir: new Set<Flag>(["--debug", "--no-opt", "--fn", "--grad", "--format", "--stats"]),
-  repl: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory"]),
+  repl: new Set<Flag>(["--debug", "--no-opt", "--max-depth", "--max-steps", "--max-memory", "--backend"]),
 };
 
 const ALL_FLAGS: ReadonlySet<string> = new Set<string>(Object.values(ALLOWED).flatMap((s) => [...s]));
@@ -96,9 +98,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const fn = values.get("--fn") ?? null;
   if (command === "ir" && fn === null) throw new UsageError("'ir' needs --fn NAME (the top-level def to print)");
   const format = values.get("--format") ?? "text";
-  if (format !== "text" && format !== "dot" && format !== "json") {
-    throw new UsageError(`--format must be text, dot or json, got '${format}'`);
+  if (format !== "text" && format !== "dot" && format !== "json" && format !== "js") {
+    throw new UsageError(`--format must be text, dot, json or js, got '${format}'`);
   }
+  const backend = values.get("--backend") ?? "js";
+  if (backend !== "js" && backend !== "vm") throw new UsageError(`--backend must be js or vm, got '${backend}'`);
   return {
     ...defaults(command),
     file,
@@ -111,11 +115,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     format,
     stats: seen.includes("--stats"),
     optimize: !seen.includes("--no-opt"),
+    backend,
   };
 }
 
 function defaults(command: Command): CliOptions {
-  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, maxMemoryMB: null, fn: null, grad: false, format: "text", stats: false, optimize: true };
+  return { command, file: null, debug: false, maxDepth: null, maxSteps: null, maxMemoryMB: null, fn: null, grad: false, format: "text", stats: false, optimize: true, backend: "js" };
 }
 
 /** A limit is a positive whole number; `_` may group digits (`10_000_000`). */

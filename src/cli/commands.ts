@@ -4,10 +4,10 @@
 import { readFileSync } from "node:fs";
 import { getHeapStatistics } from "node:v8";
 import { dirname, isAbsolute, join } from "node:path";
-import { frontEnd, type FrontEndResult } from "../index.js";
+import { frontEnd, newMachine as machineFor, type FrontEndResult } from "../index.js";
 import type { Session } from "../ad/session.js";
 import { gradientGraph } from "../ad/gradient-graph.js";
-import { Machine } from "../vm/index.js";
+import type { Machine } from "../vm/index.js";
 import { UsageError, type CliOptions } from "./args.js";
 import { renderIr } from "./ir-output.js";
 import type { Output } from "./output.js";
@@ -48,7 +48,7 @@ export function readSource(file: string): string {
  * REPL passes the current one.
  */
 export function newMachine(options: CliOptions, out: Output, base: string, session: Session): Machine {
-  return new Machine({
+  return machineFor(options.backend, {
     session,
     print: (line) => out.line(line),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,

@@ -22,11 +22,14 @@ Options for run and repl:
   --max-steps N   calls plus loop iterations allowed before a clean error (default: no limit)
   --max-memory MB heap a run may add before a clean error (default: 60% of the heap Node allows)
   --no-opt        skip the optimizer (results are the same; the IR and the speed are not)
+  --backend B     js (default: the program compiled to JavaScript) or vm (the reference
+                  interpreter); results, errors and limits are the same on both
 
 Options for ir:
   --fn NAME       the def to print (required)
   --format FMT    text (default), dot (Graphviz: closures drawn inside the graphs they
-                  close over, free-variable uses dashed; render with 'dot -Tsvg'), or json
+                  close over, free-variable uses dashed; render with 'dot -Tsvg'), json,
+                  or js (the JavaScript the default backend compiles it to)
   --stats         print one line of JSON instead: {"graphs", "applies", "closures", "calls"}
   --grad          the IR of its gradient w.r.t. all parameters (J-transformed, unoptimized)
   --no-opt        as for run

@@ -56,7 +56,12 @@ const CALL_HEADER = 5;
 export abstract class Interpreter implements HostContext {
   protected readonly stack = new Stack();
   /** Steps left before the next checkpoint, where the limits are looked at. */
-  protected stepsLeft = 0;
+  stepsLeft = 0;
+  /**
+   * Frames of the run that are not on this stack: compiled frames (src/js) below the VM's. The
+   * depth limit counts them with the VM's own; 0 when the VM runs alone.
+   */
+  compiledFrames = 0;
   protected readonly limits: RunLimits;
   /** Arguments of a tail call in transit: the frame they are read from is the one they go to. */
   private readonly moving: Value[] = [];
@@ -70,7 +75,7 @@ export abstract class Interpreter implements HostContext {
     this.limits = new RunLimits(maxSteps, maxMemory);
   }
 
-  protected checkpoint(): void {
+  checkpoint(): void {
     this.stepsLeft = this.limits.checkpoint();
   }
 
@@ -173,7 +178,7 @@ export abstract class Interpreter implements HostContext {
             const c = regs[base + ops[pc + 1]!]!;
             if (c === true) pc += 3;
             else if (c === false) pc = ops[pc + 2]!;
-            else throw new PrimError(`a condition must be a Bool, got ${typeName(c)}`);
+            else throw notBool(c);
             continue;
           }
           case Op.BranchLt: {
@@ -244,7 +249,7 @@ export abstract class Interpreter implements HostContext {
             const n = ops[pc + 3]!;
             const callee = fn !== null ? this.linkCall(code, ops[pc + 4]!, fn, n) : op === Op.SelfCall ? code : this.linkKnown(code, ops[pc + 2]!);
             if (--this.stepsLeft < 0) this.checkpoint();
-            if (fp + 1 >= this.maxDepth) throw this.depthError();
+            if (fp + 1 + this.compiledFrames >= this.maxDepth) throw this.depthError();
             let to = base + code.frameSize;
             let toChunk = chunk;
             let target = regs;
@@ -345,12 +350,12 @@ export abstract class Interpreter implements HostContext {
    * A primitive's result, its array counted as it is made when the run has a memory limit: a few
    * calls making large arrays cannot wait for the next look at the heap (see limits.ts).
    */
-  protected made(v: Value): Value {
+  made(v: Value): Value {
     if (this.limits.watching && v instanceof Tensor) this.limits.allocated(v.data.byteLength);
     return v;
   }
 
-  protected depthError(): PrimError {
+  depthError(): PrimError {
     return new PrimError(`maximum recursion depth of ${this.maxDepth} frames exceeded`);
   }
 
@@ -383,8 +388,12 @@ export function callPrimitive(p: Primitive, args: Value[], host: HostContext): V
 }
 
 /** The slow path of a fused comparison: whatever the primitive gives must be a Bool to branch on. */
-function test(p: Primitive, x: Value, y: Value, host: HostContext): boolean {
+export function test(p: Primitive, x: Value, y: Value, host: HostContext): boolean {
   const c = p.impl([x, y], host);
-  if (typeof c !== "boolean") throw new PrimError(`a condition must be a Bool, got ${typeName(c)}`);
+  if (typeof c !== "boolean") throw notBool(c);
   return c;
+}
+
+export function notBool(c: Value): PrimError {
+  return new PrimError(`a condition must be a Bool, got ${typeName(c)}`);
 }

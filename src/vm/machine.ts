@@ -55,7 +55,7 @@ export class Machine extends Interpreter {
 
   /** Runs a graph without free variables: a module's main or a top-level def. */
   run(graph: Graph, args: Value[]): Value {
-    return this.guard(() => this.execute(this.entryCode(graph), this.codes.plainClosure(graph), args));
+    return this.guard(() => this.enter(this.entryCode(graph), this.codes.plainClosure(graph), args));
   }
 
   /**
@@ -65,7 +65,7 @@ export class Machine extends Interpreter {
   runner(graph: Graph): (args: Value[]) => Value {
     const closure = this.codes.plainClosure(graph);
     let code: Code | null = null;
-    return (args) => this.guard(() => this.execute((code ??= this.entryCode(graph)), closure, args));
+    return (args) => this.guard(() => this.enter((code ??= this.entryCode(graph)), closure, args));
   }
 
   private entryCode(graph: Graph): Code {
@@ -77,7 +77,7 @@ export class Machine extends Interpreter {
   /** Calls any function value; re-entrant, for primitives that call back into Myx. */
   call(fn: Value, args: Value[]): Value {
     return this.guard(() => {
-      if (fn instanceof Closure) return this.execute(this.codeOf(fn), fn, args);
+      if (fn instanceof Closure) return this.enter(this.codeOf(fn), fn, args);
       if (isPrimitive(fn)) return this.made(callPrimitive(fn, args, this));
       throw new PrimError(`cannot call ${aTypeName(fn)}`);
     });
@@ -105,12 +105,21 @@ export class Machine extends Interpreter {
     }
   }
 
-  private execute(code: Code, closure: Closure, args: readonly Value[]): Value {
+  /**
+   * Runs a closure from outside the Myx stack (a host, or a primitive calling back): its arity is
+   * checked, its depth, and the call is a step, as a call in Myx code is.
+   */
+  protected enter(code: Code, closure: Closure, args: readonly Value[]): Value {
     if (args.length !== code.nparams) throw new PrimError(arityMessage(code.name, code.nparams, code.nparams, args.length));
+    if (this.stack.top + 1 + this.compiledFrames >= this.maxDepth) throw this.depthError();
+    if (--this.stepsLeft < 0) this.checkpoint();
+    return this.push(code, closure, args);
+  }
+
+  /** Runs a closure in a new frame on top of the VM's stack; its step and depth are the caller's to check. */
+  protected push(code: Code, closure: Closure, args: readonly Value[]): Value {
     const stack = this.stack;
     const entry = stack.top + 1;
-    if (entry >= this.maxDepth) throw this.depthError();
-    if (--this.stepsLeft < 0) this.checkpoint();
     const [chunk, base] = stack.above(code.frameSize);
     const regs = stack.chunk(chunk, base + code.frameSize);
     for (let i = 0; i < args.length; i++) regs[base + i] = args[i]!;
@@ -123,5 +132,10 @@ export class Machine extends Interpreter {
   /** The Code of a graph, linearized on its first run. */
   codeFor(graph: Graph): Code {
     return this.codes.codeFor(graph);
+  }
+
+  /** The one function value of a graph without free variables. */
+  plainClosure(graph: Graph): Closure {
+    return this.codes.plainClosure(graph);
   }
 }

@@ -2,10 +2,11 @@
 // compare against central finite differences of the same def run on the VM. Checking against FD
 // of the program itself (rather than of a JS transcription) tests exactly what users run.
 import { expect } from "vitest";
-import { compile, MyxError, type MyxModule } from "../../src/index.js";
+import { compile, MyxError, type Backend, type CompileOptions, type MyxModule } from "../../src/index.js";
+import { myxError } from "../helpers/errors.js";
 import { centralDiff } from "../helpers/finite-difference.js";
 
-export const load = (source: string): MyxModule => compile(source, { filename: "ad.myx" });
+export const load = (source: string, backend?: Backend): MyxModule => compile(source, { filename: "ad.myx", backend });
 
 /** Runs a program and returns what it printed. */
 export const run = (source: string): string => load(source).run();
@@ -37,13 +38,13 @@ export function checkGradAgainstFd(
   source: string,
   name: string,
   points: readonly (readonly number[])[],
-  options: Tolerance & { args?: readonly number[]; h?: number } = {},
+  options: Tolerance & { args?: readonly number[]; h?: number; backend?: Backend } = {},
 ): void {
   const arity = points[0]!.length;
   const ps = Array.from({ length: arity }, (_, i) => `p${i}`).join(", ");
   const args = options.args ?? Array.from({ length: arity }, (_, i) => i);
   const wrappers = args.map((k) => `def __g${k}(${ps}) = grad(${name}, ${k})(${ps});`).join("\n");
-  const m = load(`${source}\n${wrappers}\n`);
+  const m = load(`${source}\n${wrappers}\n`, options.backend);
   const f = m.fn(name) as (...xs: number[]) => number;
   for (const xs of points) {
     for (const k of args) {
@@ -62,4 +63,15 @@ export function hasBuiltin(name: string): boolean {
     if (e instanceof MyxError) return false;
     throw e;
   }
+}
+
+/** The helpers above, and compile and myxError, running programs on one backend. */
+export function on(backend: Backend) {
+  return {
+    load: (source: string) => load(source, backend),
+    run: (source: string) => load(source, backend).run(),
+    compile: (source: string, options: CompileOptions = {}) => compile(source, { ...options, backend }),
+    myxError: (source: string, options: CompileOptions = {}) => myxError(source, { ...options, backend }),
+    checkGradAgainstFd: (...[source, name, points, options]: Parameters<typeof checkGradAgainstFd>) => checkGradAgainstFd(source, name, points, { ...options, backend }),
+  };
 }

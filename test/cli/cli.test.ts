@@ -29,7 +29,7 @@ const run = (...args: string[]) => myx(args, { cwd: dir });
 
 describe("running a script", { timeout: 60_000 }, () => {
   it("runs FILE and `run FILE`, printing to stdout with status 0", () => {
-    for (const args of [["hello.myx"], ["run", "hello.myx"], ["run", "hello.myx", "--no-opt"]]) {
+    for (const args of [["hello.myx"], ["run", "hello.myx"], ["run", "hello.myx", "--no-opt"], ["hello.myx", "--backend", "vm"], ["hello.myx", "--backend=js"]]) {
       expect(run(...args)).toEqual({ status: 0, stdout: "hello 3\n", stderr: "" });
     }
   });
@@ -116,7 +116,9 @@ describe("usage errors (status 2)", () => {
     [["check", "hello.myx", "--fn", "f"], /^myx: option --fn does not apply to 'check'\n/],
     [["ir", "fns.myx"], /^myx: 'ir' needs --fn NAME/],
     [["ir", "fns.myx", "--fn", "nope"], /^myx: no top-level def named 'nope' in fns\.myx \(defined: f, make_adder, g\)\n/],
-    [["ir", "fns.myx", "--fn", "f", "--format", "svg"], /--format must be text, dot or json/],
+    [["ir", "fns.myx", "--fn", "f", "--format", "svg"], /--format must be text, dot, json or js/],
+    [["hello.myx", "--backend", "wasm"], /^myx: --backend must be js or vm, got 'wasm'\n/],
+    [["ir", "fns.myx", "--fn", "f", "--backend", "vm"], /^myx: option --backend does not apply to 'ir'\n/],
   ])("myx %j", (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);
@@ -181,6 +183,18 @@ describe("myx ir", () => {
     expect(stats("f")).toEqual({ graphs: 1, applies: 2, closures: 0, calls: 0 });
     expect(stats("make_adder")).toEqual({ graphs: 2, applies: 1, closures: 1, calls: 0 });
     expect(stats("g")).toEqual({ graphs: 2, applies: 4, closures: 0, calls: 1 });
+  });
+
+  it("--format js prints the JavaScript each function compiles to, which is valid JavaScript", () => {
+    const r = run("ir", "fns.myx", "--fn", "g", "--format", "js");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const factories = r.stdout.split(/\n(?=\/\/ \d+: )/);
+    expect(factories.map((f) => f.split("\n")[0])).toEqual(['// 1: "g"', '// 2: "f"']);
+    for (const f of factories) {
+      const body = f.slice(f.indexOf("{") + 1, f.lastIndexOf("}"));
+      expect(typeof new Function("T", "m", "R", body)).toBe("function");
+    }
   });
 
   it("--grad prints the J-transformed gradient: f▶ returning (value, ◀f), and ◀f", () => {

@@ -47,7 +47,7 @@ describe("myx ir --format", { timeout: 60_000 }, () => {
       const r = run("ir", "fns.myx", "--fn", "f", ...args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/^myx: (--format must be text, dot or json|option --format needs a value)/);
+      expect(r.stderr).toMatch(/^myx: (--format must be text, dot, json or js|option --format needs a value)/);
       expect(r.stderr).not.toMatch(JS_STACK);
     }
   });

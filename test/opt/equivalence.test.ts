@@ -13,12 +13,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compile, MyxError } from "../../src/index.js";
-import { formatValue } from "../../src/runtime/format-value.js";
+import { compile } from "../../src/index.js";
 import { hasBuiltin } from "../ad/helpers.js";
 import { fuzzSeed } from "../fuzz-seed.js";
 import { block } from "../helpers/programs/scalar.js";
 import { expr, program, type Expr } from "../helpers/programs/effects.js";
+import { expectSameOutcomes, outcome, withCalls } from "../helpers/outcomes.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -43,81 +43,16 @@ describe("the examples print the same with and without the optimizer", () => {
 const RUNS = Number(process.env.MYX_OPT_RUNS ?? 400);
 const SEED = fuzzSeed("MYX_OPT_SEED", 20261205);
 
-// ---- The comparison.
-//
-// Values (f, and the value parts of value_and_grad and jvp), derivatives, errors and everything
-// printed must be identical, numbers bit for bit.
-
-const CALLS: readonly { readonly name: string; readonly def: string }[] = [
-  { name: "f", def: "" },
-  { name: "__d0", def: "def __d0(x, y) = grad(f, 0)(x, y);" },
-  { name: "__d1", def: "def __d1(x, y) = grad(f, 1)(x, y);" },
-  { name: "__vg", def: "def __vg(x, y) = value_and_grad(f, (0, 1))(x, y);" },
-  ...(hasBuiltin("jvp") ? [{ name: "__t0", def: "def __t0(x, y) = jvp(f, (x, y), (1, 0));" }] : []),
-];
-
-/** Each call's result (or its error) and what it printed; index 0 is compiling. */
-interface Outcome {
-  readonly results: readonly unknown[];
-  readonly printed: readonly string[][];
-}
-
-function outcome(src: string, optimize: boolean, points: readonly (readonly [number, number])[]): Outcome {
-  const printed: string[][] = [[]];
-  const results: unknown[] = [];
-  const record = (f: () => unknown): void => {
-    try {
-      results.push(f());
-    } catch (e) {
-      if (!(e instanceof MyxError)) throw e;
-      results.push(new Error(e.message));
-    }
-  };
-  let m: ReturnType<typeof compile> | null = null;
-  record(() => {
-    m = compile(src, { optimize, print: (line) => printed[printed.length - 1]!.push(line), maxSteps: 1_000_000 });
-    return "compiled";
-  });
-  if (m === null) return { results, printed };
-  const mod: ReturnType<typeof compile> = m;
-  for (const p of points) {
-    for (const { name } of CALLS) {
-      printed.push([]);
-      record(() => mod.fn(name)(...p));
-    }
-  }
-  return { results, printed };
-}
-
-/** Bitwise: Object.is on numbers, inside tuples too; errors by message. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (a instanceof Error && b instanceof Error) return a.message === b.message;
-  return a === b;
-}
-
-const show0 = (v: unknown): string =>
-  typeof v === "number" ? (Object.is(v, -0) ? "-0" : formatValue(v)) : Array.isArray(v) ? `(${v.map(show0).join(", ")})` : v instanceof Error ? `error: ${v.message.split("\n")[0]}` : String(v);
+// ---- The comparison: values (f, and the value parts of value_and_grad and jvp), derivatives,
+// errors and everything printed must be identical, numbers bit for bit (helpers/outcomes.ts).
 
 const stats = { programs: 0, calls: 0 };
 
 function check(e: Expr, points: readonly (readonly [number, number])[]): void {
   stats.programs++;
-  const src = `${program(e)}\n${CALLS.map((c) => c.def).filter(Boolean).join("\n")}`;
-  const [opt, plain] = [outcome(src, true, points), outcome(src, false, points)];
-  const labels = ["compile", ...points.flatMap((p) => CALLS.map((c) => `${c.name}(${p.map(show0).join(", ")})`))];
-  const fail = (what: string): never => {
-    throw new Error(`${what}\nin the program\n${src}\n`);
-  };
-  for (let i = 0; i < Math.max(opt.results.length, plain.results.length); i++) {
-    const [o, p] = [opt.results[i], plain.results[i]];
-    if (!same(o, p)) fail(`${labels[i]}: ${show0(o)} optimized, ${show0(p)} without the optimizer`);
-  }
-  for (let i = 0; i < Math.max(opt.printed.length, plain.printed.length); i++) {
-    const [o, p] = [opt.printed[i] ?? [], plain.printed[i] ?? []];
-    if (o.join("\n") !== p.join("\n")) fail(`${labels[i]} prints\n${o.join("\n")}\noptimized, and\n${p.join("\n")}\nwithout the optimizer`);
-  }
+  const src = withCalls(program(e));
+  const opt = outcome(src, { optimize: true }, points);
+  expectSameOutcomes(src, points, opt, outcome(src, { optimize: false }, points), ["optimized", "without the optimizer"]);
   stats.calls += opt.results.length - 1;
 }
 
