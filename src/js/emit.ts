@@ -16,6 +16,7 @@
 import type { Code } from "../vm/code.js";
 import { Op } from "../vm/interpreter.js";
 import type { Value } from "../runtime/values.js";
+import { INLINE } from "./inline.js";
 
 /** Words before the arguments of a call instruction (as in vm/interpreter.ts). */
 const CALL_HEADER = 5;
@@ -128,8 +129,8 @@ export interface Tables {
 
 /**
  * The body of a factory `(T, m, R) => function` for `code`: `T` its tables, `m` the machine, `R`
- * the runtime's classes and fast-path primitives (`Closure`, `PrimError`, `EMPTY`, `ADD`…`NE`,
- * `NEG`, `CODE`).
+ * the runtime's classes and fast-path primitives (`Closure`, `PrimError`, `EMPTY`, `UNIT`,
+ * `isArray`, `ADD`…`NE`, `NEG`, `CODE`).
  */
 export function emitFactory(code: Code): string {
   return new Emitter(code).run();
@@ -144,6 +145,8 @@ class Emitter {
   private readonly constants = new Map<number, string>();
   /** Registers holding a number constant, written as a literal: their type needs no test. */
   private readonly numbers = new Set<number>();
+  /** Register → the constant it holds. */
+  private readonly constantValues = new Map<number, Value>();
   /** Constants of the factory, by name, with what they are initialized to. */
   private readonly hoisted = new Map<string, string>();
   /** Variables of the factory (caches), initially null. */
@@ -159,6 +162,7 @@ class Emitter {
       const v = code.constValues[i]!;
       this.constants.set(slot, literal(v) ?? this.hoist(`k${i}`, `T.K[${i}]`));
       if (typeof v === "number") this.numbers.add(slot);
+      this.constantValues.set(slot, v);
     });
   }
 
@@ -180,7 +184,7 @@ class Emitter {
     body.push("  } catch (e) {", "    throw m.fault(e, CODE, at);", "  }", "};");
     const factory = [...this.hoisted].map(([name, init]) => `const ${name} = ${init};`);
     if (this.caches.size > 0) factory.push(`let ${[...this.caches].map((name) => `${name} = null`).join(", ")};`);
-    return ['"use strict";', "const { Closure, PrimError, EMPTY, CODE, ADD, SUB, MUL, DIV, LT, LE, GT, GE, EQ, NE, NEG } = R;", ...factory, ...body].join("\n");
+    return ['"use strict";', "const { Closure, PrimError, EMPTY, UNIT, isArray, CODE, ADD, SUB, MUL, DIV, LT, LE, GT, GE, EQ, NE, NEG } = R;", ...factory, ...body].join("\n");
   }
 
   private hoist(name: string, init: string): string {
@@ -243,12 +247,10 @@ class Emitter {
           pc += 4 + ops[pc + 3]!;
           continue;
         }
-        case Op.Prim: {
-          const p = this.hoist(`p${ops[pc + 2]!}`, `T.P[${ops[pc + 2]!}].impl`);
-          this.out(indent, `at = ${pc}; r${ops[pc + 1]!} = m.made(${p}([${this.args(pc, 4).join(", ")}], m));`);
+        case Op.Prim:
+          this.out(indent, `r${ops[pc + 1]!} = ${this.prim(pc)};`);
           pc += 4 + ops[pc + 3]!;
           continue;
-        }
         case Op.Fail:
           this.out(indent, `at = ${pc}; throw new PrimError(${this.hoist(`s${ops[pc + 1]!}`, `T.M[${ops[pc + 1]!}]`)});`);
           return true;
@@ -305,6 +307,27 @@ class Emitter {
       }
     }
     return false;
+  }
+
+  /**
+   * A call of a primitive: inline (inline.ts), or on numbers through its `numbers` when the
+   * arguments are, or its implementation, whose result is counted against the memory limit.
+   */
+  private prim(pc: number): string {
+    const { ops } = this;
+    const index = ops[pc + 2]!;
+    const prim = this.code.prims[index]!;
+    const slots = Array.from({ length: ops[pc + 3]! }, (_, i) => ops[pc + 4 + i]!);
+    const args = slots.map((s) => this.r(s));
+    const slow = `(at = ${pc}, m.made(${this.hoist(`p${index}`, `T.P[${index}].impl`)}([${args.join(", ")}], m)))`;
+    const inline = INLINE.get(prim)?.(args, slots.map((s) => this.constantValues.get(s)), slow);
+    if (inline !== undefined && inline !== null) return inline;
+    if (prim.numbers !== null) {
+      const tests = [...new Set(slots)].map((s) => this.isNum(s)).filter((t) => t !== null);
+      const fast = `${this.hoist(`n${index}`, `T.P[${index}].numbers`)}(${args.join(", ")})`;
+      return tests.length === 0 ? fast : `(${tests.join(" && ")} ? ${fast} : ${slow})`;
+    }
+    return slow;
   }
 
   /** Opens the `if` of a conditional jump: its first branch is taken when the test holds. */

@@ -13,7 +13,7 @@ import * as S from "../prims/scalar.js";
 import type { Primitive } from "../prims/primitive.js";
 import { arityMessage } from "../runtime/check.js";
 import { PrimError } from "../runtime/host.js";
-import { aTypeName, Closure, isPrimitive, type Value } from "../runtime/values.js";
+import { aTypeName, Closure, isPrimitive, UNIT, type Value } from "../runtime/values.js";
 import type { Code } from "../vm/code.js";
 import { Fault } from "../vm/errors.js";
 import { callPrimitive, notBool, test } from "../vm/interpreter.js";
@@ -25,6 +25,8 @@ const SHARED = {
   Closure,
   PrimError,
   EMPTY: Object.freeze([]) as readonly Value[],
+  UNIT,
+  isArray: Array.isArray,
   ADD: S.add, SUB: S.sub, MUL: S.mul, DIV: S.div,
   LT: S.lt, LE: S.le, GT: S.gt, GE: S.ge, EQ: S.eq, NE: S.ne, NEG: S.neg,
 };

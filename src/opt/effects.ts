@@ -349,9 +349,9 @@ export function mayAct(e: Node): boolean {
 }
 
 /**
- * Whether `seq(e, n)` may be `n`: n evaluates e, acts only through e, and evaluates nothing
- * that acts before it enters e (post-order, inputs left to right), so what e does still comes
- * first and in its own order. Which of two failures comes first may change, as when inlining
+ * Whether `seq(e, n)` may be `n`: n evaluates e, and completes nothing that acts before it
+ * enters e (post-order, inputs left to right), so what e does still comes first and in its own
+ * order. Which of two failures comes first may change, as when inlining
  * (inline.ts). A bounded search: what it cannot decide is kept.
  */
 export function computedFor(n: Node, e: Node, bound = 64): boolean {
@@ -376,7 +376,8 @@ export function computedFor(n: Node, e: Node, bound = 64): boolean {
     }
     stack.pop();
     done.add(top.node);
-    if (acts(top.node)) return false;
+    // What completes once e is in acts after e, as in `seq(e, n)`: a call of e's value is `e()`.
+    if (acts(top.node) && !reached) return false;
   }
   return reached && stack.length === 0;
 }

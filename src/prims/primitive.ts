@@ -16,6 +16,9 @@ import type { Value } from "../runtime/values.js";
 /** How many arguments: exactly n, or from min to max (`Infinity` for variadic primitives). */
 export type Arity = number | readonly [number, number];
 
+/** `numbers` of a primitive of arity A: a function of as many numbers (any count if A does not fix it). */
+type NumbersOf<A extends Arity> = A extends 1 ? (x: number) => Value : A extends 2 ? (x: number, y: number) => Value : (...xs: number[]) => Value;
+
 /** The arguments of a primitive of arity A as a tuple of T: typed item by item where A fixes them. */
 export type ArgsOf<A extends Arity, T> = A extends 0
   ? readonly []
@@ -104,6 +107,8 @@ export interface PrimSpec<A extends Arity> {
   /** Default "may-fail". */
   readonly effect?: Effect;
   readonly impl: (args: ArgsOf<A, Value>, host: HostContext) => Value;
+  /** See Primitive.numbers. */
+  readonly numbers?: NumbersOf<A>;
   /** Programs call it by its name (SPEC §4); otherwise only an operator or a stage's own graphs reach it. */
   readonly builtin?: boolean;
   /** Null where reverse mode cannot differentiate the primitive (the error says so). */
@@ -128,6 +133,11 @@ export interface Primitive {
   readonly effect: Effect;
   /** Called with between minArgs and maxArgs arguments: whoever calls it checks (see callPrimitive). */
   readonly impl: (args: readonly Value[], host: HostContext) => Value;
+  /**
+   * The implementation when every argument is a Num, giving what `impl` gives on them, called
+   * with the numbers themselves: a backend's fast path, with `impl` as the way out (null if none).
+   */
+  readonly numbers: ((...xs: number[]) => Value) | null;
   /** A name programs can call (see PrimSpec.builtin). */
   readonly builtin: boolean;
   readonly vjp: VjpRule<readonly Node[]> | AugmentedVjp<readonly Node[]> | null;
@@ -154,6 +164,7 @@ export function definePrim<const A extends Arity>(spec: PrimSpec<A>): Primitive 
     maxArgs,
     effect: spec.effect ?? "may-fail",
     impl: spec.impl as Primitive["impl"],
+    numbers: (spec.numbers as Primitive["numbers"] | undefined) ?? null,
     builtin: spec.builtin ?? false,
     vjp: spec.vjp as Primitive["vjp"],
     jvp: spec.jvp as Primitive["jvp"],

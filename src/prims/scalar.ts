@@ -22,6 +22,7 @@ function unary(name: string, f: (x: number) => number, derivative: Derivative | 
     args: 1,
     builtin: true,
     impl: ([a]) => (typeof a === "number" ? f(a) : elementwise1(expectNumeric(name, a), f)),
+    numbers: f,
     // The chain rule, in both directions: the same f'(x), so the two modes cannot disagree.
     ...(derivative === null
       ? constantResult
@@ -47,6 +48,7 @@ function binary(name: string, symbol: string, f: (x: number, y: number) => numbe
     args: 2,
     builtin,
     impl: ([a, b]) => (typeof a === "number" && typeof b === "number" ? f(a, b) : broadcast(symbol, a, b, f)),
+    numbers: f,
     vjp,
     jvp,
   });
@@ -59,6 +61,7 @@ function comparison(name: string, symbol: string, f: (x: number, y: number) => b
     name,
     args: 2,
     impl: ([a, b]) => (typeof a === "number" && typeof b === "number" ? f(a, b) : broadcast(symbol, a, b, indicator)),
+    numbers: f,
     ...constantResult,
   });
 }
@@ -167,6 +170,7 @@ export const neg = definePrim({
   name: "neg",
   args: 1,
   impl: ([a]) => (typeof a === "number" ? -a : elementwise1(expectNumeric("neg", a), (x) => -x)),
+  numbers: (x) => -x,
   vjp: (b, _, __, d) => [b.neg(d)],
   jvp: (b, _, __, [dx]) => b.neg(dx),
 });
@@ -181,8 +185,8 @@ function equality(a: Value, b: Value, symbol: string): boolean {
   if ((ta === "number" || ta === "boolean" || ta === "string") && ta === typeof b) return a === b;
   throw new PrimError(`${symbol} compares Num, Bool or String values of one type, got ${typeName(a)} and ${typeName(b)}`);
 }
-export const eq = definePrim({ name: "eq", args: 2, impl: ([a, b]) => equality(a, b, "=="), ...constantResult });
-export const ne = definePrim({ name: "ne", args: 2, impl: ([a, b]) => !equality(a, b, "!="), ...constantResult });
+export const eq = definePrim({ name: "eq", args: 2, impl: ([a, b]) => equality(a, b, "=="), numbers: (x, y) => x === y, ...constantResult });
+export const ne = definePrim({ name: "ne", args: 2, impl: ([a, b]) => !equality(a, b, "!="), numbers: (x, y) => x !== y, ...constantResult });
 export const not = definePrim({ name: "not", args: 1, impl: ([a]) => !expectBool("not", a), ...constantResult });
 
 export const sin = unary("sin", Math.sin, (b, x) => b.cos(x));

@@ -9,12 +9,13 @@ import { addNumeric, addSens, cotangentMismatch, fromUserGradient, numericSensit
 import { EnvKey, EnvValue, Tensor, aTypeName, typeName, type Value } from "../runtime/values.js";
 import { constantResult, definePrim } from "./primitive.js";
 
-export const zerosLikePrim = definePrim({ name: "zeros_like", args: 1, effect: "none", impl: ([v]) => zerosLike(v), ...constantResult });
+export const zerosLikePrim = definePrim({ name: "zeros_like", args: 1, effect: "none", impl: ([v]) => zerosLike(v), numbers: () => 0, ...constantResult });
 
 export const addSensPrim = definePrim({
   name: "add_sens",
   args: 2,
   impl: ([a, b]) => addSens(a, b),
+  numbers: sensSum,
   // add_sens sums arrays down to a common shape: its transpose spreads d back out to each operand's.
   vjp: (b, [x, y], out, d) => {
     const exact = b.sens_like(d, out);
@@ -30,6 +31,7 @@ export const addSensPrim = definePrim({
 export const subSens = definePrim({
   name: "sub_sens",
   args: 2,
+  numbers: (x, y) => sensSum(x, -y),
   impl: ([a, b]) => {
     if (typeof a === "number" && typeof b === "number") return sensSum(a, -b);
     if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, (x, y) => sensSum(x, -y));

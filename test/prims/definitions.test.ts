@@ -130,3 +130,28 @@ describe("derivatives nest", () => {
     expect(listed.filter((k) => !ruleless.has(k)), "exceptions that no longer apply").toEqual([]);
   });
 });
+
+describe("a primitive's implementation on numbers", () => {
+  const samples = [0, -0, 1, -1, 0.5, -2.25, 3, 1e-300, 1e300, Infinity, -Infinity, NaN];
+
+  it("gives what its implementation gives, bit for bit, wherever that gives a result", () => {
+    const withNumbers = registered.filter((p) => p.numbers !== null);
+    expect(withNumbers.map((p) => p.name)).toEqual(expect.arrayContaining(["add", "mul", "lt", "sin", "neg", "add_sens", "sub_sens", "zeros_like"]));
+    const host = { print: () => {}, call: () => 0, readGlobal: () => 0, writeGlobal: () => {}, session: new Session(null) };
+    for (const p of withNumbers) {
+      const arities = [p.minArgs, p.maxArgs].filter((n, i, all) => Number.isFinite(n) && all.indexOf(n) === i && n <= 2);
+      for (const n of arities) {
+        const points = n === 0 ? [[]] : n === 1 ? samples.map((x) => [x]) : samples.flatMap((x) => samples.map((y) => [x, y]));
+        for (const xs of points) {
+          let want: unknown;
+          try {
+            want = p.impl(xs, host);
+          } catch {
+            continue;
+          }
+          expect(Object.is(p.numbers!(...xs), want), `${p.name}(${xs.join(", ")})`).toBe(true);
+        }
+      }
+    }
+  });
+});
