@@ -4,7 +4,7 @@
 // lets the backends build their code.
 // The numbers are for reading, never for asserting: nothing in the test suite depends on speed.
 import { performance } from "node:perf_hooks";
-import { frontEnd, newMachine } from "../src/index.js";
+import { compile, frontEnd, newMachine } from "../src/index.js";
 import type { Value } from "../src/runtime/values.js";
 
 interface Case {
@@ -112,3 +112,36 @@ console.log(`median of ${RUNS} runs after a warm-up; node ${process.version}`);
 console.log(line(header));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
+
+// The library boundary (issue 22, item 6): a call from JavaScript into a compiled def, numbers in,
+// a number or a tuple out, beside the same function called directly in JavaScript.
+const boundary: [name: string, source: string, native: (x: number, y: number) => unknown][] = [
+  ["def id(x, y) = x", "def f(x, y) = x;", (x) => x],
+  ["def pair(x, y) = (x + y, x * y)", "def f(x, y) = (x + y, x * y);", (x, y) => [x + y, x * y]],
+];
+const CALLS = 1_000_000;
+const perCall = (f: (x: number, y: number) => unknown): number => {
+  let s = 0;
+  const start = performance.now();
+  for (let i = 0; i < CALLS; i++) {
+    const r = f(i, 2);
+    s += typeof r === "number" ? r : (r as number[])[0]!;
+  }
+  if (!Number.isFinite(s)) console.log(s);
+  return ((performance.now() - start) / CALLS) * 1e6;
+};
+const boundaryRows = boundary.map(([name, source, native]) => {
+  const fns = (["js", "vm"] as const).map((backend) => compile(source, { backend }).fn("f") as (x: number, y: number) => unknown);
+  const cases = [...fns, native];
+  for (const f of cases) perCall(f);
+  const times = cases.map(() => [] as number[]);
+  for (let run = 0; run < RUNS; run++) cases.forEach((f, i) => times[i]!.push(perCall(f)));
+  return [name, ...times.map((t) => `${median(t).toFixed(0)} ns`)];
+});
+console.log(`\nlibrary calls, ${CALLS} per timing, median of ${RUNS}`);
+const bHeader = ["call", "js", "vm", "js function"];
+const bWidths = bHeader.map((h, i) => Math.max(h.length, ...boundaryRows.map((r) => r[i]!.length)));
+const bLine = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(bWidths[i]!) : cell.padStart(bWidths[i]!))).join("  ");
+console.log(bLine(bHeader));
+console.log(bLine(bWidths.map((w) => "-".repeat(w))));
+for (const r of boundaryRows) console.log(bLine(r));

@@ -15,6 +15,7 @@ import { analyze } from "./ir/manager.js";
 import { optimize } from "./opt/optimize.js";
 import { toJs, toMyxArgs } from "./vm/js-values.js";
 import { PrimError } from "./runtime/host.js";
+import { Fault } from "./vm/errors.js";
 import type { Value } from "./runtime/values.js";
 
 export { MyxError, type Diagnostic } from "./lang/diagnostics.js";
@@ -141,13 +142,19 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
     session,
   });
   // Runtime errors are raised with their excerpt, like compile errors.
+  const located = (failure: unknown): unknown => {
+    // A call made while the module runs (from a print callback) fails as a Fault, which the
+    // outermost entry would have made the MyxError: the host gets it first.
+    const e = failure instanceof Fault ? failure.toMyxError() : failure;
+    if (e instanceof MyxError) return new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
+    if (e instanceof PrimError) return new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
+    return e;
+  };
   const guarded = <T>(f: () => T): T => {
     try {
       return f();
     } catch (e) {
-      if (e instanceof MyxError) throw new MyxError(e.diagnostics, e.internal, formatDiagnostics(e.diagnostics, sources));
-      if (e instanceof PrimError) throw new MyxError([{ file, line: 1, col: 1, span: null, message: e.message }]);
-      throw e;
+      throw located(e);
     }
   };
   let hasRun = false;
@@ -175,7 +182,12 @@ export function compile(source: string, options: CompileOptions = {}): MyxModule
       return (...args: unknown[]) => {
         if (!hasRun) guarded(() => machine.run(module.main, []));
         hasRun = true;
-        return guarded(() => toJs(runGraph(toMyxArgs(args)), callFromJs));
+        // `guarded` written out: this is the path of every call from JavaScript.
+        try {
+          return toJs(runGraph(toMyxArgs(args)), callFromJs);
+        } catch (e) {
+          throw located(e);
+        }
       };
     },
   };

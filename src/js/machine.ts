@@ -47,18 +47,48 @@ export class JsMachine extends Machine implements Runtime {
     const vmFrames = this.stack.top + 1;
     if (vmFrames + this.compiledFrames >= this.maxDepth) throw this.depthError();
     if (--this.stepsLeft < 0) this.checkpoint();
-    // Entered again from a primitive, the counts are put back however it ends.
+    // The outermost entry starts from nothing, and finish() puts the counts back to nothing.
+    if (vmFrames === 0 && this.compiledFrames === 0) {
+      this.frameLimit = this.maxDepth;
+      this.compiledFrames = 1;
+      this.jsBytes = ENTRY_COST;
+      return this.invoke(code, closure, args);
+    }
+    // Entered again from a primitive (or a host's callback), the counts are put back however it ends.
     const { compiledFrames, frameLimit, jsBytes } = this;
     this.frameLimit = this.maxDepth - vmFrames;
     try {
       if (jsBytes > STACK_BUDGET - ENTRY_COST) return this.push(code, closure, args);
       this.compiledFrames++;
       this.jsBytes += ENTRY_COST;
-      return this.functionOf(code)(closure.env, closure, ...args);
+      return this.invoke(code, closure, args);
     } finally {
       this.compiledFrames = compiledFrames;
       this.frameLimit = frameLimit;
       this.jsBytes = jsBytes;
+    }
+  }
+
+  protected override finish(): void {
+    super.finish();
+    this.compiledFrames = 0;
+    this.jsBytes = 0;
+  }
+
+  /** The compiled function of `code` on `args`, without spreading the few a call usually has. */
+  private invoke(code: Code, closure: Closure, args: readonly Value[]): Value {
+    const fn = this.functionOf(code);
+    switch (args.length) {
+      case 0:
+        return fn(closure.env, closure);
+      case 1:
+        return fn(closure.env, closure, args[0]!);
+      case 2:
+        return fn(closure.env, closure, args[0]!, args[1]!);
+      case 3:
+        return fn(closure.env, closure, args[0]!, args[1]!, args[2]!);
+      default:
+        return fn(closure.env, closure, ...args);
     }
   }
 

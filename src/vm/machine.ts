@@ -7,6 +7,7 @@ import { Closure, isPrimitive, aTypeName, type Value } from "../runtime/values.j
 import { Codes, type Code } from "./code.js";
 import { arityMessage } from "../runtime/check.js";
 import { Fault, runtimeError } from "./errors.js";
+import type { MyxError } from "../lang/diagnostics.js";
 import { enterClosure } from "./frames.js";
 import { callPrimitive, Interpreter } from "./interpreter.js";
 
@@ -65,7 +66,20 @@ export class Machine extends Interpreter {
   runner(graph: Graph): (args: Value[]) => Value {
     const closure = this.codes.plainClosure(graph);
     let code: Code | null = null;
-    return (args) => this.guard(() => this.enter((code ??= this.entryCode(graph)), closure, args));
+    // `guard` written out: this is the path of every call from JavaScript.
+    return (args) => {
+      if (this.running) return this.enter((code ??= this.entryCode(graph)), closure, args);
+      this.running = true;
+      this.stepsLeft = this.limits.start();
+      try {
+        return this.enter((code ??= this.entryCode(graph)), closure, args);
+      } catch (e) {
+        throw this.failure(e);
+      } finally {
+        this.running = false;
+        this.finish();
+      }
+    };
   }
 
   private entryCode(graph: Graph): Code {
@@ -97,12 +111,22 @@ export class Machine extends Interpreter {
     try {
       return body();
     } catch (e) {
-      throw e instanceof Fault ? e.toMyxError() : runtimeError(e, null, []);
+      throw this.failure(e);
     } finally {
       this.running = false;
-      this.stack.release();
-      this.limits.end();
+      this.finish();
     }
+  }
+
+  /** What the user gets of a failure that reached the outermost entry. */
+  private failure(e: unknown): MyxError {
+    return e instanceof Fault ? e.toMyxError() : runtimeError(e, null, []);
+  }
+
+  /** After the outermost run, however it ended: what it left on the stack goes, and its limits end. */
+  protected finish(): void {
+    this.stack.release();
+    this.limits.end();
   }
 
   /**

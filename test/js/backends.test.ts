@@ -167,6 +167,34 @@ print(outer(1));`);
     expect(outcomes.filter((o) => o.includes("step limit")).length).toBeGreaterThan(0);
   });
 
+  it("a host's callback calling into the running module gets its error, and leaves the run's depth as it was", () => {
+    for (const backend of ["js", "vm"] as const) {
+      const caught: string[] = [];
+      let calling = false;
+      const m: ReturnType<typeof compile> = compile(
+        `def bad(x) = x + "s";
+def down(n) = if n == 0 { for i in 0..100 { print(i); } 0 } else { 1 + down(n - 1) };`,
+        {
+          backend,
+          maxDepth: 150,
+          print: () => {
+            if (!calling) return;
+            try {
+              m.fn("bad")(1);
+            } catch (e) {
+              caught.push((e as Error).message.split("\n")[0]!);
+            }
+          },
+        },
+      );
+      m.run();
+      calling = true;
+      expect(m.fn("down")(100)).toBe(100);
+      expect(caught).toHaveLength(100);
+      expect(new Set(caught)).toEqual(new Set(["<input>:1:16: error: + expects Num or Array operands, got Num and String"]));
+    }
+  });
+
   it("the depth limit stops a recursion at the same depth, in compiled frames and past them on the VM's", { timeout: 60_000 }, () => {
     for (const limit of [1, 2, 100, 5000, 200000]) {
       const out = onBoth(`def f(n) = 1 + f(n + 1);\nprint(f(0));`, { maxDepth: limit });
