@@ -13,11 +13,12 @@
 // over something: its free variables become parameters — a primal and a tangent each — of a
 // wrapper graph that is never run, so `J⊳(Closure(G, env)) = Closure(G⊳, env')` can be built
 // at run time, when `jvp` meets the closure.
-import { addParameter, apply, applyPrim, constant, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
+import { addParameter, apply, applyPrim, constant, isConstantGraph, isGraph, newGraph, type Apply, type Graph, type Node } from "../ir/graph.js";
 import { analyze, type Analysis } from "../ir/manager.js";
 import { evaluationOrder } from "../ir/order.js";
 import { PrimError } from "../runtime/host.js";
-import { makeTuple, seq, tupleGet } from "../prims/structural.js";
+import { makeTuple, seq, switchPrim, tupleGet } from "../prims/structural.js";
+import { callOf } from "../ir/match.js";
 import { isPrimitive, UNIT } from "../runtime/values.js";
 import { zeroTangent } from "../runtime/tangents.js";
 import type { Session } from "./session.js";
@@ -140,6 +141,14 @@ class ForwardUnit {
     const fg = this.graphs.get(g)!;
     for (const n of evaluationOrder(g, this.analysis)) {
       const args = n.inputs.slice(1);
+      // `switch(c, A, B)` between two graphs (an `if`, before its call): a function value's
+      // tangent is (), so the choice needs no pair, and `switch(c, A⊳, B⊳)()` is still an `if`
+      // that a loop runs in place.
+      if (callOf(n, switchPrim) !== null && args.length === 3 && isConstantGraph(args[1]!) && isConstantGraph(args[2]!)) {
+        this.primals.set(n, applyPrim(fg, switchPrim, args.map((a) => this.primal(a, null)), n.loc));
+        this.tangents.set(n, constant(UNIT, n.loc));
+        continue;
+      }
       const callee = this.primal(n.inputs[0]!, args.length);
       const pair = apply(fg, [callee, ...args.map((a) => this.primal(a, null)), ...args.map((a) => this.tangent(a))], n.loc);
       this.pairs.set(n, pair);
