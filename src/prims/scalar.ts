@@ -166,11 +166,13 @@ export const atan2 = binary(
   (b, [y, x], _, [dy, dx]) => b.div(b.sub(b.mul(x, dy), b.mul(y, dx)), b.add(b.mul(x, x), b.mul(y, y))),
   { builtin: true },
 );
+/** Made once: the kernels keep a loop per function they are given (elementwise1). */
+const negate = (x: number): number => -x;
 export const neg = definePrim({
   name: "neg",
   args: 1,
-  impl: ([a]) => (typeof a === "number" ? -a : elementwise1(expectNumeric("neg", a), (x) => -x)),
-  numbers: (x) => -x,
+  impl: ([a]) => (typeof a === "number" ? -a : elementwise1(expectNumeric("neg", a), negate)),
+  numbers: negate,
   vjp: (b, _, __, d) => [b.neg(d)],
   jvp: (b, _, __, [dx]) => b.neg(dx),
 });

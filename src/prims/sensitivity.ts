@@ -24,6 +24,9 @@ export const addSensPrim = definePrim({
   jvp: (b, _, __, [da, db]) => b.add_sens(da, db),
 });
 
+/** Made once: the kernels keep a loop per function they are given (elementwise2). */
+const sensDifference = (x: number, y: number): number => sensSum(x, -y);
+
 /**
  * `sub_sens(a, b)`: add_sens(a, −b), summed down like add_sens. The optimizer writes it for
  * `add_sens(a, neg(b))`, which `sub` would not be for arrays, nor for zeros.
@@ -31,10 +34,10 @@ export const addSensPrim = definePrim({
 export const subSens = definePrim({
   name: "sub_sens",
   args: 2,
-  numbers: (x, y) => sensSum(x, -y),
+  numbers: sensDifference,
   impl: ([a, b]) => {
     if (typeof a === "number" && typeof b === "number") return sensSum(a, -b);
-    if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, (x, y) => sensSum(x, -y));
+    if ((a instanceof Tensor || typeof a === "number") && (b instanceof Tensor || typeof b === "number")) return addNumeric(a, b, sensDifference);
     throw new PrimError(`internal: cannot subtract sensitivities of types ${typeName(a)} and ${typeName(b)}`);
   },
   vjp: (b, [x, y], out, d) => {

@@ -44,40 +44,65 @@ export function broadcastTo(a: Numeric, shape: Shape): Numeric {
   return fromData(shape, out);
 }
 
+/** f of each element. f must be made once, not per call: a loop is compiled for each f (below). */
 export function elementwise1(a: Numeric, f: (x: number) => number): Numeric {
   if (typeof a === "number") return f(a);
-  const src = a.data;
-  const out = new Float64Array(src.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(src[i]);
+  const out = new Float64Array(a.data.length);
+  loops1(f)(a.data, out);
   return fromData(a.shape, out);
 }
 
+/** f of the elements of a and b, broadcast; f must be made once, as for elementwise1. */
 export function elementwise2(a: Numeric, b: Numeric, f: (x: number, y: number) => number): Numeric {
-  if (typeof a === "number") {
-    if (typeof b === "number") return f(a, b);
-    const bd = b.data;
-    const out = new Float64Array(bd.length);
-    for (let i = 0; i < out.length; i++) out[i] = f(a, bd[i]);
-    return fromData(b.shape, out);
-  }
-  const ad = a.data;
-  if (typeof b === "number") {
-    const out = new Float64Array(ad.length);
-    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], b);
-    return fromData(a.shape, out);
-  }
-  const bd = b.data;
-  if (sameShape(a.shape, b.shape)) {
-    const out = new Float64Array(ad.length);
-    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i]);
-    return fromData(a.shape, out);
+  if (typeof a === "number" && typeof b === "number") return f(a, b);
+  const loop = loops2(f);
+  if (typeof a === "number" || typeof b === "number" || sameShape(a.shape, b.shape)) {
+    const like = typeof a === "number" ? (b as Tensor) : a;
+    const out = new Float64Array(like.data.length);
+    loop(typeof a === "number" ? a : a.data, typeof b === "number" ? b : b.data, out, null, null);
+    return fromData(like.shape, out);
   }
   const shape = broadcastShapes(a.shape, b.shape);
   const ia = broadcastOffsets(a.shape, shape);
   const ib = broadcastOffsets(b.shape, shape);
   const out = new Float64Array(ia.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(ad[ia[i]], bd[ib[i]]);
+  loop(a.data, b.data, out, ia, ib);
   return fromData(shape, out);
+}
+
+// The loops of the elementwise kernels, one copy per function f. V8 keeps what a call site has
+// seen per copy of a function's source, so one loop shared by every operator calls f through a
+// megamorphic site, once per element; a copy of its own per f sees one f and inlines it. The
+// copies are made from the constant sources below, with f passed in: nothing else is compiled.
+type Loop1 = (src: Float64Array, out: Float64Array) => void;
+type Loop2 = (a: Float64Array | number, b: Float64Array | number, out: Float64Array, ia: Int32Array | null, ib: Int32Array | null) => void;
+
+const LOOP1 = `return function loop1(src, out) {
+  for (let i = 0; i < out.length; i++) out[i] = f(src[i]);
+};`;
+
+const LOOP2 = `return function loop2(a, b, out, ia, ib) {
+  const n = out.length;
+  if (ia !== null) for (let i = 0; i < n; i++) out[i] = f(a[ia[i]], b[ib[i]]);
+  else if (typeof a === "number") for (let i = 0; i < n; i++) out[i] = f(a, b[i]);
+  else if (typeof b === "number") for (let i = 0; i < n; i++) out[i] = f(a[i], b);
+  else for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+};`;
+
+/** The copies, by f: weakly, so that a function made at run time does not keep its copy alive. */
+const copies1 = new WeakMap<(x: number) => number, Loop1>();
+const copies2 = new WeakMap<(x: number, y: number) => number, Loop2>();
+
+function loops1(f: (x: number) => number): Loop1 {
+  let loop = copies1.get(f);
+  if (loop === undefined) copies1.set(f, (loop = new Function("f", LOOP1)(f) as Loop1));
+  return loop;
+}
+
+function loops2(f: (x: number, y: number) => number): Loop2 {
+  let loop = copies2.get(f);
+  if (loop === undefined) copies2.set(f, (loop = new Function("f", LOOP2)(f) as Loop2));
+  return loop;
 }
 
 /**
