@@ -8,7 +8,6 @@
 // recursion continues at the VM's pace, in the heap. `compiledFrames` counts the compiled frames
 // live, so that `maxDepth` bounds them with the VM's frames together, and limit errors come at
 // the same call on both backends.
-import type { Graph } from "../ir/graph.js";
 import * as S from "../prims/scalar.js";
 import type { Primitive } from "../prims/primitive.js";
 import { arityMessage } from "../runtime/check.js";
@@ -47,12 +46,16 @@ export class JsMachine extends Machine implements Runtime {
     const vmFrames = this.stack.top + 1;
     if (vmFrames + this.compiledFrames >= this.maxDepth) throw this.depthError();
     if (--this.stepsLeft < 0) this.checkpoint();
-    // The outermost entry starts from nothing, and finish() puts the counts back to nothing.
+    // An entry with nothing below starts from nothing, and ends with nothing again: on a failure,
+    // finish() sees to that.
     if (vmFrames === 0 && this.compiledFrames === 0) {
       this.frameLimit = this.maxDepth;
       this.compiledFrames = 1;
       this.jsBytes = ENTRY_COST;
-      return this.invoke(code, closure, args);
+      const v = this.invoke(code, closure, args);
+      this.compiledFrames = 0;
+      this.jsBytes = 0;
+      return v;
     }
     // Entered again from a primitive (or a host's callback), the counts are put back however it ends.
     const { compiledFrames, frameLimit, jsBytes } = this;
@@ -128,11 +131,6 @@ export class JsMachine extends Machine implements Runtime {
 
   test(p: unknown, x: Value, y: Value): boolean {
     return test(p as Primitive, x, y, this);
-  }
-
-  /** The JavaScript source a graph compiles to (for `myx ir --format js`). */
-  sourceOf(graph: Graph): string {
-    return emitFactory(this.codeFor(graph));
   }
 
   private functionOf(code: Code): CompiledFunction {

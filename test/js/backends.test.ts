@@ -115,6 +115,13 @@ def d_sum_to(n, x) = grad(|y| sum_to(n, y))(x);`);
     expect(m.fn("d_sum_to")(1_000_000, 2)).toBe(1_000_000);
   });
 
+  // big has 4,207 registers, past MAX_COMPILED_REGISTERS.
+  it("a function too large to compile runs on the VM, from compiled callers and from outside", () => {
+    const chain = Array.from({ length: 2100 }, (_, i) => `x * ${i % 7}`).join(" + ");
+    const out = onBoth(`def big(x) = ${chain};\ndef twice(x) = big(x) + big(x + 1);\nprint(big(1), twice(2));`);
+    expect(out).toBe(`${Array.from({ length: 2100 }, (_, i) => i % 7).reduce((a, b) => a + b)} ${Array.from({ length: 2100 }, (_, i) => 5 * (i % 7)).reduce((a, b) => a + b)}`);
+  });
+
   it("a deep recursion through a primitive calling back (map) and through grad inside recursion", { timeout: 60_000 }, () => {
     const out = onBoth(`def nest(n) = if n == 0 { 0 } else { 1 + sum(map(|k| nest(n - 1), [1])) };
 def h(n, x) = if n == 0 { x } else { grad(|y| y * y * x)(x) + h(n - 1, x) };
